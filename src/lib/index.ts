@@ -1,1 +1,22 @@
-export const placeholder = 1;
+// gan-kit: the helper package of the GAN Step by Step notebooks.
+export { selectBackend, nativeTfjs, tf, type BackendReport } from "./backend";
+export { assertFinite, assertInteger, assertPositive, assertShape } from "./checks";
+export {
+  createBatchStream, loadMnist, EMBEDDED_DIGITS, IMAGE_SIZE, NUM_CLASSES, PIXELS,
+  type BatchStream, type CreateBatchStreamArgs, type DigitSource, type ImageLayout, type LoadMnistArgs, type MnistData,
+} from "./data";
+export { binaryCrossEntropyFromLogits, discriminatorCost, generatorCost, type GeneratorCost } from "./losses";
+export {
+  buildMlpDiscriminator, buildMlpGenerator, countParameters, type MlpDiscriminatorArgs, type MlpGeneratorArgs,
+} from "./models";
+export { createRandom, drawSeed, shuffledIndices, type Random } from "./random";
+export { chooseSettings, isQuickMode, QUICK_MODE_VARIABLE } from "./settings";
+export {
+  createGan, createNoiseSampler, trainDiscriminatorStep, trainGan, trainGeneratorStep,
+  type CreateGanArgs, type DiscriminatorMetrics, type Gan, type GeneratorMetrics, type NoiseDistribution,
+  type NoiseSampler, type NoiseSamplerArgs, type StepMetrics, type TrainGanArgs,
+} from "./training";
+export {
+  lossFigure, renderSampleGrid, roundForDisplay, savePng, showBundle, showFigure, showPng,
+  type Figure, type SampleGridArgs,
+} from "./display";

@@ -1,0 +1,139 @@
+import fs from "node:fs";
+import path from "node:path";
+
+import { nativeTfjs, tf } from "./backend";
+import { assertInteger } from "./checks";
+import { IMAGE_SIZE } from "./data";
+import type { StepMetrics } from "./training";
+
+export interface SampleGridArgs {
+  /** Images per row; default: the square root of the count, rounded up. */
+  columns?: number;
+  /** Integer upscaling factor for readability; default 2. */
+  scale?: number;
+  /** Grey lines between the digits, in source pixels; default 2. */
+  padding?: number;
+}
+
+/**
+ * Tiles digits into one grayscale PNG.
+ * @param images [n, 784] or [n, 28, 28, 1], values in [−1, 1] (−1 = black background).
+ * @returns PNG bytes, encoded by tfjs-node.
+ */
+export async function renderSampleGrid(images: tf.Tensor, { columns, scale = 2, padding = 2 }: SampleGridArgs = {}): Promise<Uint8Array> {
+  const count = images.shape[0];
+  const pixels = images.size / Math.max(count, 1);
+  if (count === 0 || pixels !== IMAGE_SIZE * IMAGE_SIZE) {
+    throw new Error(`images must be [n, 784] or [n, 28, 28, 1] with n > 0, got [${images.shape.join(", ")}]`);
+  }
+  const cols = columns ?? Math.ceil(Math.sqrt(count));
+  assertInteger("columns", cols);
+  assertInteger("scale", scale);
+  assertInteger("padding", padding, 0);
+  const rows = Math.ceil(count / cols);
+  const grid = tf.tidy(() => {
+    const cell = IMAGE_SIZE + padding;
+    const gray = 128;
+    let digits = tf.clipByValue(images.reshape([count, IMAGE_SIZE, IMAGE_SIZE]).add(1).mul(127.5), 0, 255);
+    if (rows * cols > count) {
+      digits = tf.concat([digits, tf.zeros([rows * cols - count, IMAGE_SIZE, IMAGE_SIZE])]);
+    }
+    const framed = tf.pad(digits, [[0, 0], [0, padding], [0, padding]], gray);
+    const tiled = framed.reshape([rows, cols, cell, cell]).transpose([0, 2, 1, 3]).reshape([rows * cell, cols * cell]);
+    const bordered = tf.pad(tiled, [[padding, 0], [padding, 0]], gray).expandDims(2) as tf.Tensor3D;
+    const scaled = scale === 1 ? bordered
+      : tf.image.resizeNearestNeighbor(bordered, [bordered.shape[0] * scale, bordered.shape[1] * scale]);
+    return scaled.round().toInt() as tf.Tensor3D;
+  });
+  try {
+    return await nativeTfjs().node.encodePng(grid);
+  } finally {
+    grid.dispose();
+  }
+}
+
+/** Writes PNG bytes to `file`, creating its folder; returns the path. */
+export function savePng(file: string, png: Uint8Array): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, png);
+  return file;
+}
+
+/** A plotly figure: traces and layout, as plotly.js takes them. */
+export interface Figure {
+  data: Array<Record<string, unknown>>;
+  layout: Record<string, unknown>;
+}
+
+type WriteDisplayData = (content: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void;
+
+/** tslab's channel to the notebook, or null outside a tslab kernel (plain Node, tests). */
+function notebookChannel(): WriteDisplayData | null {
+  try {
+    // tslab's public display API sends one mimetype as a string; a plotly bundle needs several
+    // mimetypes with the figure as a JSON object, so the kernel's own writer is used.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: WriteDisplayData | null };
+    return jupyter.lastWriteDisplayData ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Sends a mime bundle to the notebook as one display_data output. Returns false outside a
+ * notebook, where there is nowhere to show it.
+ */
+export function showBundle(bundle: Record<string, unknown>): boolean {
+  const write = notebookChannel();
+  if (write === null) return false;
+  write({ data: bundle, metadata: {}, transient: {} }, false);
+  return true;
+}
+
+/** Shows PNG bytes inline (with a text description for plain-text front ends). */
+export function showPng(png: Uint8Array, description = "image"): boolean {
+  return showBundle({ "image/png": Buffer.from(png).toString("base64"), "text/plain": `<${description}>` });
+}
+
+/** Rounds to 4 significant digits so that figures stay small and their JSON stable. */
+export function roundForDisplay(value: number): number {
+  return Number.isFinite(value) ? Number(value.toPrecision(4)) : value;
+}
+
+/**
+ * Shows a plotly figure: the interactive JSON for JupyterLab and VS Code, a PNG when one is given
+ * (what GitHub and nbviewer show), and a one-line description.
+ */
+export function showFigure(figure: Figure, description: string, png?: Uint8Array): boolean {
+  const bundle: Record<string, unknown> = {
+    "application/vnd.plotly.v1+json": figure,
+    "text/plain": description,
+  };
+  if (png !== undefined) bundle["image/png"] = Buffer.from(png).toString("base64");
+  return showBundle(bundle);
+}
+
+/** A figure of both players' losses, plus D(x) and D(G(z)) on a second axis, against the step. */
+export function lossFigure(history: StepMetrics[], title = "Training losses"): Figure {
+  const steps = history.map((m) => m.step);
+  const line = (name: string, values: number[], yaxis = "y") => ({
+    type: "scatter", mode: "lines", name, x: steps, y: values.map(roundForDisplay), yaxis,
+  });
+  return {
+    data: [
+      line("discriminator loss J(D)", history.map((m) => m.dLoss)),
+      line("generator loss J(G)", history.map((m) => m.gLoss)),
+      line("D(x), real", history.map((m) => m.dReal), "y2"),
+      line("D(G(z)), fake", history.map((m) => m.dFake), "y2"),
+    ],
+    layout: {
+      title: { text: title },
+      width: 800, height: 420,
+      xaxis: { title: { text: "step" } },
+      yaxis: { title: { text: "loss" }, domain: [0.42, 1] },
+      yaxis2: { title: { text: "D output" }, domain: [0, 0.34], range: [0, 1], anchor: "x" },
+      legend: { orientation: "h", y: -0.2 },
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { tf } from "./backend";
+
+/** The generator objectives of the original GAN paper. */
+export type GeneratorCost = "minimax" | "non-saturating";
+
+/**
+ * Mean binary cross-entropy between `labels` (in [0, 1]) and σ(`logits`), computed from logits
+ * (stable for large |logit|): mean of −y·log σ(s) − (1 − y)·log(1 − σ(s)). Any equal shapes.
+ */
+export function binaryCrossEntropyFromLogits(logits: tf.Tensor, labels: tf.Tensor): tf.Scalar {
+  return tf.losses.sigmoidCrossEntropy(labels, logits) as tf.Scalar;
+}
+
+/**
+ * The discriminator's cost J(D) = −½·E_x[log D(x)] − ½·E_z[log(1 − D(G(z)))], from logits s
+ * with D = σ(s). It uses −log σ(s) = softplus(−s) and −log(1 − σ(s)) = softplus(s): the same
+ * value as binary cross-entropy, in fewer tensor ops.
+ * @param realLogits [batch, 1] D's logits on real images.
+ * @param fakeLogits [batch, 1] D's logits on generated images.
+ */
+export function discriminatorCost(realLogits: tf.Tensor, fakeLogits: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => tf.add(tf.mean(tf.softplus(tf.neg(realLogits))), tf.mean(tf.softplus(fakeLogits))).mul(0.5));
+}
+
+/**
+ * The generator's cost from D's logits on generated images [batch, 1].
+ * - "minimax": J(G) = −J(D) without the term G cannot change = ½·E_z[log(1 − D(G(z)))] = −½·mean softplus(s).
+ *   Its gradient vanishes when D confidently rejects the fakes (s → −∞).
+ * - "non-saturating": J(G) = −½·E_z[log D(G(z))] = ½·mean softplus(−s); strong gradient exactly there.
+ */
+export function generatorCost(kind: GeneratorCost, fakeLogits: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    switch (kind) {
+      case "minimax":
+        return tf.mean(tf.softplus(fakeLogits)).mul(-0.5);
+      case "non-saturating":
+        return tf.mean(tf.softplus(tf.neg(fakeLogits))).mul(0.5);
+      default:
+        throw new Error(`unknown generator cost ${JSON.stringify(kind)}; use "minimax" or "non-saturating"`);
+    }
+  });
+}

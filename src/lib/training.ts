@@ -1,0 +1,181 @@
+import { tf } from "./backend";
+import { assertFinite, assertInteger, assertPositive, assertShape } from "./checks";
+import { discriminatorCost, generatorCost, type GeneratorCost } from "./losses";
+import { createRandom, drawSeed } from "./random";
+import type { BatchStream } from "./data";
+
+/** Draws a fresh batch of noise vectors z, [batch, latentSize]. */
+export type NoiseSampler = (batch: number) => tf.Tensor2D;
+
+export type NoiseDistribution = "normal" | "uniform";
+
+export interface NoiseSamplerArgs {
+  latentSize: number;
+  /** "normal": N(0, 1) per entry; "uniform": U(−1, 1) per entry. */
+  distribution?: NoiseDistribution;
+  seed: number;
+}
+
+/** A seeded noise sampler: each call draws new noise, and the same seed replays the same sequence. */
+export function createNoiseSampler({ latentSize, distribution = "normal", seed }: NoiseSamplerArgs): NoiseSampler {
+  assertInteger("latentSize", latentSize);
+  const random = createRandom(seed);
+  return (batch: number) => {
+    assertInteger("batch", batch);
+    const shape: [number, number] = [batch, latentSize];
+    return distribution === "normal"
+      ? tf.randomNormal(shape, 0, 1, "float32", drawSeed(random))
+      : tf.randomUniform(shape, -1, 1, "float32", drawSeed(random));
+  };
+}
+
+/** A generator and a discriminator with their optimisers and the game's settings. */
+export interface Gan {
+  generator: tf.LayersModel;
+  discriminator: tf.LayersModel;
+  generatorOptimizer: tf.Optimizer;
+  discriminatorOptimizer: tf.Optimizer;
+  generatorCost: GeneratorCost;
+  latentSize: number;
+  sampleNoise: NoiseSampler;
+}
+
+export interface CreateGanArgs {
+  generator: tf.LayersModel;
+  discriminator: tf.LayersModel;
+  generatorCost?: GeneratorCost;
+  /** Adam step size, the same for both players. */
+  learningRate: number;
+  /** Adam's first-moment decay; GANs usually use 0.5 rather than the default 0.9. */
+  beta1?: number;
+  beta2?: number;
+  noise?: NoiseDistribution;
+  /** Seed of the noise drawn during training. */
+  seed: number;
+}
+
+/** Pairs the two networks with one Adam optimiser each, after checking that their shapes fit. */
+export function createGan(args: CreateGanArgs): Gan {
+  const { generator, discriminator, generatorCost = "non-saturating", learningRate, beta1 = 0.5, beta2 = 0.999 } = args;
+  assertPositive("learningRate", learningRate);
+  assertFinite("beta1", beta1);
+  assertFinite("beta2", beta2);
+  if (!(beta1 >= 0 && beta1 < 1)) throw new Error(`beta1 must be in [0, 1), got ${beta1}`);
+  if (!(beta2 >= 0 && beta2 < 1)) throw new Error(`beta2 must be in [0, 1), got ${beta2}`);
+  const latentSize = generator.inputs[0].shape[1];
+  if (typeof latentSize !== "number") throw new Error("the generator's input must be [batch, latentSize]");
+  const generated = generator.outputs[0].shape.slice(1).join(",");
+  const accepted = discriminator.inputs[0].shape.slice(1).join(",");
+  if (generated !== accepted) {
+    throw new Error(`the generator makes [${generated}] images but the discriminator takes [${accepted}]`);
+  }
+  return {
+    generator, discriminator, generatorCost, latentSize,
+    generatorOptimizer: tf.train.adam(learningRate, beta1, beta2),
+    discriminatorOptimizer: tf.train.adam(learningRate, beta1, beta2),
+    sampleNoise: createNoiseSampler({ latentSize, distribution: args.noise ?? "normal", seed: args.seed }),
+  };
+}
+
+export interface DiscriminatorMetrics {
+  /** J(D) on this batch, before the update. */
+  dLoss: number;
+  /** Mean D(x) on the real batch: the probability D gives real digits. */
+  dReal: number;
+  /** Mean D(G(z)) on the fake batch, before the update. */
+  dFake: number;
+}
+
+export interface GeneratorMetrics {
+  /** J(G) on this batch, before the update. */
+  gLoss: number;
+}
+
+function trainableVariables(model: tf.LayersModel): tf.Variable[] {
+  return model.trainableWeights.map((w) => w.read() as tf.Variable);
+}
+
+function readFinite(values: tf.Tensor, names: string[]): number[] {
+  const numbers = Array.from(values.dataSync());
+  values.dispose();
+  numbers.forEach((value, i) => {
+    if (!Number.isFinite(value)) {
+      throw new Error(`training diverged: ${names[i]} is ${value}; lower the learning rate or check the data`);
+    }
+  });
+  return numbers;
+}
+
+/**
+ * One update of the discriminator on a real batch and a batch of fresh fakes; G is not changed.
+ * @param realImages [batch, ...D's input shape], values in [−1, 1].
+ */
+export function trainDiscriminatorStep(gan: Gan, realImages: tf.Tensor): DiscriminatorMetrics {
+  const expected = gan.discriminator.inputs[0].shape.map((s) => s ?? -1);
+  assertShape("realImages", realImages.shape, expected);
+  const kept: tf.Tensor[] = [];
+  const values = tf.tidy(() => {
+    const fakes = gan.generator.apply(gan.sampleNoise(realImages.shape[0]), { training: true }) as tf.Tensor;
+    const cost = gan.discriminatorOptimizer.minimize(() => {
+      const realLogits = gan.discriminator.apply(realImages, { training: true }) as tf.Tensor;
+      const fakeLogits = gan.discriminator.apply(fakes, { training: true }) as tf.Tensor;
+      kept.push(tf.keep(realLogits), tf.keep(fakeLogits));
+      return discriminatorCost(realLogits, fakeLogits);
+    }, true, trainableVariables(gan.discriminator)) as tf.Scalar;
+    return tf.stack([cost, tf.mean(tf.sigmoid(kept[0])), tf.mean(tf.sigmoid(kept[1]))]);
+  });
+  tf.dispose(kept);
+  const [dLoss, dReal, dFake] = readFinite(values, ["the discriminator loss", "D(x)", "D(G(z))"]);
+  return { dLoss, dReal, dFake };
+}
+
+/** One update of the generator through a frozen discriminator, on `batchSize` fresh noise vectors. */
+export function trainGeneratorStep(gan: Gan, batchSize: number): GeneratorMetrics {
+  assertInteger("batchSize", batchSize);
+  const values = tf.tidy(() => {
+    const noise = gan.sampleNoise(batchSize);
+    const cost = gan.generatorOptimizer.minimize(() => {
+      const fakes = gan.generator.apply(noise, { training: true }) as tf.Tensor;
+      const fakeLogits = gan.discriminator.apply(fakes, { training: true }) as tf.Tensor;
+      return generatorCost(gan.generatorCost, fakeLogits);
+    }, true, trainableVariables(gan.generator)) as tf.Scalar;
+    return cost.reshape([1]);
+  });
+  const [gLoss] = readFinite(values, ["the generator loss"]);
+  return { gLoss };
+}
+
+/** What one full training step (a D update, then a G update) reports. */
+export interface StepMetrics extends DiscriminatorMetrics, GeneratorMetrics {
+  step: number;
+}
+
+export interface TrainGanArgs {
+  gan: Gan;
+  batches: BatchStream;
+  steps: number;
+  /** Number of the first step, to continue an earlier run; default 1. */
+  firstStep?: number;
+  /** Called after every step, e.g. to log or to show samples. */
+  onStep?: (metrics: StepMetrics) => void;
+}
+
+/** Alternates one discriminator and one generator update for `steps` steps; returns every step's metrics. */
+export function trainGan({ gan, batches, steps, firstStep = 1, onStep }: TrainGanArgs): StepMetrics[] {
+  assertInteger("steps", steps, 0);
+  const history: StepMetrics[] = [];
+  for (let step = firstStep; step < firstStep + steps; step++) {
+    const real = batches.nextImages();
+    let d: DiscriminatorMetrics;
+    try {
+      d = trainDiscriminatorStep(gan, real);
+    } finally {
+      real.dispose();
+    }
+    const g = trainGeneratorStep(gan, batches.batchSize);
+    const metrics = { step, ...d, ...g };
+    history.push(metrics);
+    onStep?.(metrics);
+  }
+  return history;
+}
