@@ -179,7 +179,28 @@ function registerKernel() {
   log(`tslab kernel registered in .venv (${path.relative(root, specPath)})`);
 }
 
+/** Installs Debian's Chromium, which renders plotly figures to the PNGs that GitHub shows. */
+function ensureChromium() {
+  const found = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"]
+    .find((c) => c && fs.existsSync(c));
+  if (found) {
+    log(`Chromium present (${found}) for static figure images`);
+    return;
+  }
+  const canApt = process.getuid?.() === 0 && spawnSync("apt-get", ["--version"]).status === 0;
+  if (!canApt) {
+    log("no Chromium and no root apt-get: figures will be interactive only, without PNG for GitHub. "
+      + "Install Chromium and set CHROMIUM_PATH to get them.");
+    return;
+  }
+  log("installing Debian's chromium (headless figure rendering)");
+  run("apt-get", ["update", "-qq"]);
+  run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"],
+    { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+}
+
 ensureTfjsNode();
 buildHelper();
+ensureChromium();
 ensureVenv();
 registerKernel();

@@ -1,4 +1,6 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 import { nativeTfjs, tf } from "./backend";
@@ -101,16 +103,70 @@ export function roundForDisplay(value: number): number {
   return Number.isFinite(value) ? Number(value.toPrecision(4)) : value;
 }
 
+/** The headless Chromium that renders figures to PNG: $CHROMIUM_PATH, else Debian's /usr/bin/chromium. */
+function chromiumPath(): string | null {
+  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
+  return candidates.find((c): c is string => c !== undefined && c !== "" && fs.existsSync(c)) ?? null;
+}
+
+let chromiumNoticeShown = false;
+
 /**
- * Shows a plotly figure: the interactive JSON for JupyterLab and VS Code, a PNG when one is given
- * (what GitHub and nbviewer show), and a one-line description.
+ * Renders a figure to PNG with plotly.js itself (`Plotly.toImage`) in headless Chromium, so the
+ * static image matches the interactive plot. Returns null, after a one-line notice, when no
+ * Chromium is installed.
  */
-export function showFigure(figure: Figure, description: string, png?: Uint8Array): boolean {
+export function renderFigurePng(figure: Figure): Uint8Array | null {
+  const chromium = chromiumPath();
+  if (chromium === null) {
+    if (!chromiumNoticeShown) {
+      console.log("gan-kit: no Chromium found, so figures are interactive only (no PNG for GitHub); "
+        + "install Debian's `chromium` package or set CHROMIUM_PATH.");
+      chromiumNoticeShown = true;
+    }
+    return null;
+  }
+  const plotly = require.resolve("plotly.js-dist-min");
+  const width = Number(figure.layout.width ?? 800);
+  const height = Number(figure.layout.height ?? 450);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gan-kit-figure-"));
+  try {
+    const page = path.join(dir, "figure.html");
+    const json = JSON.stringify(figure).replace(/</g, "\\u003c");
+    fs.writeFileSync(page, `<!doctype html><html><body><pre id="out"></pre>
+<script src="file://${plotly}"></script>
+<script>
+Plotly.toImage(${json}, { format: "png", width: ${width}, height: ${height}, scale: 1 })
+  .then((url) => { document.getElementById("out").textContent = "PNG " + url; },
+        (error) => { document.getElementById("out").textContent = "ERROR " + error; });
+</script></body></html>`);
+    const result = spawnSync(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+      "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      "--allow-file-access-from-files", `--user-data-dir=${path.join(dir, "profile")}`,
+      "--virtual-time-budget=20000", "--dump-dom", `file://${page}`], { encoding: "utf8", timeout: 60_000 });
+    const match = /PNG data:image\/png;base64,([A-Za-z0-9+/=]+)/.exec(result.stdout ?? "");
+    if (match === null) {
+      const said = /ERROR [^<]*/.exec(result.stdout ?? "")?.[0] ?? result.error?.message ?? `exit status ${result.status}`;
+      throw new Error(`plotly could not render the figure to PNG in ${chromium}: ${said}`);
+    }
+    return new Uint8Array(Buffer.from(match[1], "base64"));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Shows a plotly figure as one output: the figure as JSON for JupyterLab and VS Code, a PNG
+ * rendered by plotly.js for GitHub and nbviewer (when Chromium is present), and a text line.
+ */
+export function showFigure(figure: Figure, description: string): boolean {
   const bundle: Record<string, unknown> = {
     "application/vnd.plotly.v1+json": figure,
     "text/plain": description,
   };
-  if (png !== undefined) bundle["image/png"] = Buffer.from(png).toString("base64");
+  if (notebookChannel() === null) return false;
+  const png = renderFigurePng(figure);
+  if (png !== null) bundle["image/png"] = Buffer.from(png).toString("base64");
   return showBundle(bundle);
 }
 

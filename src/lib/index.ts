@@ -17,6 +17,6 @@ export {
   type NoiseSampler, type NoiseSamplerArgs, type StepMetrics, type TrainGanArgs,
 } from "./training";
 export {
-  lossFigure, renderSampleGrid, roundForDisplay, savePng, showBundle, showFigure, showPng,
+  lossFigure, renderFigurePng, renderSampleGrid, roundForDisplay, savePng, showBundle, showFigure, showPng,
   type Figure, type SampleGridArgs,
 } from "./display";

@@ -1,0 +1,105 @@
+"""Execute the notebooks top to bottom with the tslab kernel and report how each went.
+
+Default (the main job, ``npm start``): every notebook in notebooks/ runs into output/, as an
+executed .ipynb plus a static HTML page, and a table of notebook, seconds and status is printed.
+``--in-place`` (``npm run refresh``) writes the executed notebooks back into notebooks/, with
+execution counts, so that they read well on GitHub; a notebook that fails is left untouched.
+
+A cell that raises, fails to type-check or writes to stderr fails its notebook; the command then
+exits with status 1 after naming the cell and its error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+from nbconvert import HTMLExporter
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+
+
+class StderrError(Exception):
+    """A cell ran but wrote to stderr, which the series treats as a failure."""
+
+
+def stderr_of(cell) -> str:
+    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream" and o.get("name") == "stderr")
+
+
+def execute(path: pathlib.Path, timeout: int) -> tuple[nbformat.NotebookNode, str | None]:
+    """Runs one notebook in its own folder; returns it and an error description, or None."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb, kernel_name="tslab", timeout=timeout, record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    try:
+        with client.setup_kernel():
+            for index, cell in enumerate(nb.cells):
+                if cell.cell_type != "code":
+                    continue
+                client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+                if stderr_of(cell):
+                    raise StderrError(f"cell {index} wrote to stderr:\n{stderr_of(cell).strip()}")
+    except CellExecutionError as error:
+        return nb, f"{error}"
+    except StderrError as error:
+        return nb, str(error)
+    return nb, None
+
+
+def first_line(source: str) -> str:
+    return next((line for line in source.splitlines() if line.strip()), "")[:80]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebooks", nargs="*", type=pathlib.Path, help="default: every notebooks/*.ipynb")
+    parser.add_argument("--output", type=pathlib.Path, default=ROOT / "output", help="folder for executed copies and HTML")
+    parser.add_argument("--in-place", action="store_true", help="write executed notebooks back (refresh committed outputs)")
+    parser.add_argument("--timeout", type=int, default=3600, help="seconds one cell may run")
+    args = parser.parse_args()
+
+    paths = [p.resolve() for p in args.notebooks] or sorted(NOTEBOOKS.glob("*.ipynb"))
+    if not paths:
+        print(f"no notebooks found in {NOTEBOOKS}", file=sys.stderr)
+        return 1
+    mode = "quick" if os.environ.get("GAN_QUICK", "") not in ("", "0") else "full"
+    print(f"Running {len(paths)} notebook(s) at {mode} settings with the tslab kernel\n", flush=True)
+    args.output.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for path in paths:
+        print(f"-> {path.name} ...", flush=True)
+        start = time.monotonic()
+        nb, error = execute(path, args.timeout)
+        seconds = time.monotonic() - start
+        status = "OK" if error is None else "FAILED"
+        rows.append((path.name, seconds, status))
+        nbformat.write(nb, args.output / path.name)
+        html, _ = HTMLExporter().from_notebook_node(nb)
+        (args.output / path.with_suffix(".html").name).write_text(html, encoding="utf-8")
+        if error is None and args.in_place:
+            nbformat.write(nb, path)
+        print(f"   {status} in {seconds:.0f} s", flush=True)
+        if error is not None:
+            print(f"\n{path.name} failed:\n{error}\n", flush=True)
+
+    width = max(len(name) for name, _, _ in rows)
+    print(f"\n{'notebook':<{width}}  {'seconds':>8}  status")
+    for name, seconds, status in rows:
+        print(f"{name:<{width}}  {seconds:>8.1f}  {status}")
+    where = "notebooks/ (refreshed) and " if args.in_place else ""
+    print(f"\nExecuted copies and HTML pages: {where}{args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}/")
+    return 0 if all(status == "OK" for _, _, status in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

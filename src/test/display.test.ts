@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+
+import { lossFigure, nativeTfjs, renderFigurePng, renderSampleGrid, roundForDisplay, showFigure, tf } from "../lib";
+
+describe("renderSampleGrid", () => {
+  it("tiles digits into a PNG of the expected size, black background and grey frame", async () => {
+    const images = tf.fill([10, 784], -1);
+    const png = await renderSampleGrid(images, { columns: 5, scale: 2, padding: 2 });
+    assert.deepEqual(Array.from(png.slice(0, 4)), [0x89, 0x50, 0x4e, 0x47]);
+    const decoded = nativeTfjs().node.decodePng(png, 1);
+    // Two rows and five columns of 28 + 2 pixels, plus the leading frame line, doubled.
+    assert.deepEqual(decoded.shape, [(2 * 30 + 2) * 2, (5 * 30 + 2) * 2, 1]);
+    const pixels = decoded.arraySync() as number[][][];
+    assert.equal(pixels[0][0][0], 128, "frame");
+    assert.equal(pixels[10][10][0], 0, "background of a digit");
+  });
+
+  it("maps +1 to white and fills a short last row with empty cells", async () => {
+    const png = await renderSampleGrid(tf.ones([3, 28, 28, 1]), { columns: 2, scale: 1, padding: 0 });
+    const pixels = nativeTfjs().node.decodePng(png, 1).arraySync() as number[][][];
+    assert.equal(pixels.length, 56);
+    assert.equal(pixels[5][5][0], 255);
+    assert.equal(pixels[40][40][0], 0);
+  });
+
+  it("rejects images that are not 28×28", async () => {
+    await assert.rejects(renderSampleGrid(tf.zeros([4, 100])), /must be \[n, 784\] or \[n, 28, 28, 1\].*got \[4, 100\]/);
+  });
+});
+
+describe("figures", () => {
+  const history = [1, 2].map((step) => ({ step, dLoss: 0.123456789, gLoss: 1, dReal: 0.5, dFake: 0.25 }));
+
+  it("plots both losses and both D outputs with rounded numbers", () => {
+    const figure = lossFigure(history);
+    assert.equal(figure.data.length, 4);
+    assert.deepEqual(figure.data[0].y, [0.1235, 0.1235]);
+    assert.deepEqual(figure.data[0].x, [1, 2]);
+    assert.equal(roundForDisplay(123456.7), 123500);
+  });
+
+  it("shows nothing outside a notebook", () => {
+    assert.equal(showFigure(lossFigure(history), "losses"), false);
+  });
+});
+
+describe("renderFigurePng", () => {
+  it("renders a plotly figure to a PNG of the layout's size", { skip: renderFigurePngUnavailable() }, () => {
+    const figure = { data: [{ type: "scatter", x: [1, 2, 3], y: [2, 1, 3] }], layout: { width: 320, height: 200 } };
+    const png = renderFigurePng(figure);
+    assert.ok(png !== null);
+    assert.deepEqual(nativeTfjs().node.decodePng(png, 3).shape, [200, 320, 3]);
+  });
+});
+
+function renderFigurePngUnavailable(): string | false {
+  return ["/usr/bin/chromium", process.env.CHROMIUM_PATH].some((p) => p && require("node:fs").existsSync(p))
+    ? false : "no Chromium installed (scripts/setup.mjs installs it)";
+}

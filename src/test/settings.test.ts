@@ -1,0 +1,18 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+
+import { chooseSettings, isQuickMode } from "../lib";
+
+describe("quick mode", () => {
+  it("reads GAN_QUICK", () => {
+    assert.equal(isQuickMode({}), false);
+    assert.equal(isQuickMode({ GAN_QUICK: "0" }), false);
+    assert.equal(isQuickMode({ GAN_QUICK: "1" }), true);
+  });
+
+  it("overrides the full settings only in quick mode", () => {
+    const full = { steps: 5000, batchSize: 64 };
+    assert.deepEqual(chooseSettings(full, { steps: 50 }, {}), full);
+    assert.deepEqual(chooseSettings(full, { steps: 50 }, { GAN_QUICK: "1" }), { steps: 50, batchSize: 64 });
+  });
+});

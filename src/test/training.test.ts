@@ -1,0 +1,110 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+
+import {
+  buildMlpDiscriminator, buildMlpGenerator, createBatchStream, createGan, createNoiseSampler, loadMnist, tf,
+  trainDiscriminatorStep, trainGan, trainGeneratorStep, type Gan,
+} from "../lib";
+
+const data = loadMnist({ seed: 1 });
+
+function tinyGan(seed = 1, learningRate = 1e-3): Gan {
+  return createGan({
+    generator: buildMlpGenerator({ latentSize: 4, hiddenUnits: [8], seed }),
+    discriminator: buildMlpDiscriminator({ hiddenUnits: [8], leakyAlpha: 0.2, seed: seed + 10 }),
+    learningRate, seed,
+  });
+}
+
+const snapshot = (model: tf.LayersModel) => model.getWeights().map((w) => Array.from(w.dataSync()));
+
+describe("training steps", () => {
+  it("a generator step changes G and leaves D's weights unchanged", () => {
+    const gan = tinyGan();
+    const [d0, g0] = [snapshot(gan.discriminator), snapshot(gan.generator)];
+    trainGeneratorStep(gan, 8);
+    assert.deepEqual(snapshot(gan.discriminator), d0);
+    assert.notDeepEqual(snapshot(gan.generator), g0);
+  });
+
+  it("a discriminator step changes D and leaves G's weights unchanged", () => {
+    const gan = tinyGan();
+    const batches = createBatchStream(data, { batchSize: 8, seed: 1 });
+    const [d0, g0] = [snapshot(gan.discriminator), snapshot(gan.generator)];
+    const real = batches.nextImages();
+    const metrics = trainDiscriminatorStep(gan, real);
+    real.dispose();
+    assert.deepEqual(snapshot(gan.generator), g0);
+    assert.notDeepEqual(snapshot(gan.discriminator), d0);
+    assert.ok(metrics.dReal > 0 && metrics.dReal < 1 && metrics.dFake > 0 && metrics.dFake < 1);
+  });
+
+  it("reports J(D) as computed by hand from D's outputs before the update", () => {
+    const gan = tinyGan();
+    const real = tf.randomUniform([8, 784], -1, 1, "float32", 3);
+    // Replay the noise the step will draw: a sampler with the same seed gives the same first batch.
+    const noise = createNoiseSampler({ latentSize: 4, seed: 1 })(8);
+    const fakes = gan.generator.predict(noise) as tf.Tensor;
+    const dx = Array.from((tf.sigmoid(gan.discriminator.predict(real) as tf.Tensor)).dataSync());
+    const dgz = Array.from((tf.sigmoid(gan.discriminator.predict(fakes) as tf.Tensor)).dataSync());
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const expected = -0.5 * mean(dx.map(Math.log)) - 0.5 * mean(dgz.map((p) => Math.log(1 - p)));
+    const metrics = trainDiscriminatorStep(gan, real);
+    assert.ok(Math.abs(metrics.dLoss - expected) < 1e-5, `${metrics.dLoss} vs ${expected}`);
+    assert.ok(Math.abs(metrics.dReal - mean(dx)) < 1e-5 && Math.abs(metrics.dFake - mean(dgz)) < 1e-5);
+  });
+
+  it("tf.memory().numTensors does not grow across training steps", () => {
+    const gan = tinyGan();
+    const batches = createBatchStream(data, { batchSize: 8, seed: 1 });
+    trainGan({ gan, batches, steps: 2 }); // optimiser slots are created on the first steps
+    const before = tf.memory().numTensors;
+    trainGan({ gan, batches, steps: 25 });
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  it("the same seeds give the same losses", () => {
+    const run = () => trainGan({ gan: tinyGan(2), batches: createBatchStream(data, { batchSize: 8, seed: 4 }), steps: 5 })
+      .map((m) => [m.dLoss, m.gLoss]);
+    assert.deepEqual(run(), run());
+  });
+
+  it("calls back after every step with the step number", () => {
+    const seen: number[] = [];
+    trainGan({ gan: tinyGan(), batches: createBatchStream(data, { batchSize: 8 }), steps: 3, firstStep: 11, onStep: (m) => seen.push(m.step) });
+    assert.deepEqual(seen, [11, 12, 13]);
+  });
+});
+
+describe("bad input", () => {
+  const generator = buildMlpGenerator({ latentSize: 4, hiddenUnits: [8], seed: 1 });
+  const discriminator = buildMlpDiscriminator({ hiddenUnits: [8], leakyAlpha: 0.2, seed: 2 });
+
+  it("rejects a non-finite or non-positive learning rate, naming the value", () => {
+    assert.throws(() => createGan({ generator, discriminator, learningRate: NaN, seed: 1 }), /learningRate must be a finite number, got NaN/);
+    assert.throws(() => createGan({ generator, discriminator, learningRate: Infinity, seed: 1 }), /got Infinity/);
+    assert.throws(() => createGan({ generator, discriminator, learningRate: -1, seed: 1 }), /learningRate must be greater than 0, got -1/);
+    assert.throws(() => createGan({ generator, discriminator, learningRate: 1e-3, beta1: 1, seed: 1 }), /beta1 must be in \[0, 1\), got 1/);
+  });
+
+  it("rejects a generator whose images the discriminator cannot take", () => {
+    const small = buildMlpDiscriminator({ inputSize: 100, hiddenUnits: [8], leakyAlpha: 0.2, seed: 2 });
+    assert.throws(() => createGan({ generator, discriminator: small, learningRate: 1e-3, seed: 1 }), /makes \[784\] images but the discriminator takes \[100\]/);
+  });
+
+  it("rejects a real batch of the wrong shape", () => {
+    const gan = tinyGan();
+    assert.throws(() => trainDiscriminatorStep(gan, tf.zeros([8, 28, 28, 1])), /realImages must have shape \[\?, 784\], got \[8, 28, 28, 1\]/);
+  });
+
+  it("stops with a clear error when training diverges to NaN", () => {
+    const gan = tinyGan();
+    gan.discriminator.setWeights(gan.discriminator.getWeights().map((w) => tf.fill(w.shape, NaN)));
+    const real = tf.zeros([8, 784]);
+    assert.throws(() => trainDiscriminatorStep(gan, real), /training diverged: the discriminator loss is NaN/);
+  });
+
+  it("rejects a seed of 0, which tfjs reads as unseeded", () => {
+    assert.throws(() => createNoiseSampler({ latentSize: 4, seed: 0 }), /seed must be an integer >= 1, got 0/);
+  });
+});

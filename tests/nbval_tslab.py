@@ -1,0 +1,71 @@
+"""pytest plugin that makes nbval usable with the tslab kernel.
+
+Loaded with ``-p nbval_tslab`` (see pytest.ini). It mends two mismatches between nbval 0.11
+and tslab 1.0:
+
+* tslab's ``kernel_info_reply`` has no ``status`` field; nbval's ``await_reply`` reads it and
+  crashes with ``KeyError: 'status'`` before the first cell.
+* tslab reports a failing cell (an exception, or a type error) only as text on stderr and as
+  ``status: "error"`` in the ``execute_reply``; nbval fails cells only on iopub ``error``
+  messages, so a broken cell could pass.  Here a cell fails when its reply says ``error`` or
+  when it writes to stderr, and the message shows what it wrote.  After an error tslab drops
+  requests for 200 ms, so the plugin waits that out before the next cell runs.
+"""
+
+import time
+
+import pytest
+from nbval import kernel as nbval_kernel
+from nbval import plugin as nbval_plugin
+
+TSLAB_ERROR_PAUSE_S = 0.3
+
+
+def _await_reply(self, msg_id, timeout=None):
+    """nbval's await_reply, tolerant of a missing status, remembering the reply's content."""
+    while True:
+        msg = self.get_message(stream="shell", timeout=timeout)
+        if msg["parent_header"].get("msg_id") == msg_id:
+            content = msg["content"]
+            if content.get("status") == "aborted":
+                raise RuntimeError("Kernel aborted execution request")
+            self.last_reply = content
+            return content
+
+
+nbval_kernel.RunningKernel.await_reply = _await_reply
+
+_original_runtest = nbval_plugin.IPyNbCell.runtest
+
+
+def _stderr_text(outputs):
+    return "".join(o.get("text", "") for o in outputs or [] if o.get("output_type") == "stream" and o.get("name") == "stderr")
+
+
+def _runtest(self):
+    kernel = self.parent.kernel
+    kernel.last_reply = None
+    comparison_error = None
+    try:
+        _original_runtest(self)
+    except nbval_plugin.NbCellError as error:  # the output comparison failed, or a timeout
+        comparison_error = error
+    reply = kernel.last_reply or {}
+    stderr = _stderr_text(getattr(self, "test_outputs", None))
+    if reply.get("status") == "error" or stderr:
+        time.sleep(TSLAB_ERROR_PAUSE_S)
+        what = "raised an error" if reply.get("status") == "error" else "wrote to stderr"
+        self.raise_cell_error(f"Cell {what} in the tslab kernel", "\n" + (stderr.strip() or "(no message)"))
+    if comparison_error is not None:
+        raise comparison_error
+
+
+nbval_plugin.IPyNbCell.runtest = _runtest
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every notebook cell is one test item; show which notebook each belongs to in -v output."""
+    del config
+    for item in items:
+        if isinstance(item, nbval_plugin.IPyNbCell):
+            item.add_marker(pytest.mark.notebook)
