@@ -82,20 +82,22 @@ function notebookChannel(): WriteDisplayData | null {
   }
 }
 
-/**
- * Sends a mime bundle to the notebook as one display_data output. Returns false outside a
- * notebook, where there is nowhere to show it.
- */
-export function showBundle(bundle: Record<string, unknown>): boolean {
-  const write = notebookChannel();
-  if (write === null) return false;
-  write({ data: bundle, metadata: {}, transient: {} }, false);
-  return true;
+/** True inside a tslab kernel, where outputs can be shown inline. */
+export function isNotebook(): boolean {
+  return notebookChannel() !== null;
 }
 
-/** Shows PNG bytes inline (with a text description for plain-text front ends). */
-export function showPng(png: Uint8Array, description = "image"): boolean {
-  return showBundle({ "image/png": Buffer.from(png).toString("base64"), "text/plain": `<${description}>` });
+/**
+ * Sends a mime bundle to the notebook as one display_data output; outside a notebook there is
+ * nowhere to show it and nothing happens. Returns nothing, so that tslab prints nothing after it.
+ */
+export function showBundle(bundle: Record<string, unknown>): void {
+  notebookChannel()?.({ data: bundle, metadata: {}, transient: {} }, false);
+}
+
+/** Shows PNG bytes inline, with a text description for plain-text front ends. */
+export function showPng(png: Uint8Array, description = "image"): void {
+  showBundle({ "image/png": Buffer.from(png).toString("base64"), "text/plain": `<${description}>` });
 }
 
 /** Rounds to 4 significant digits so that figures stay small and their JSON stable. */
@@ -159,37 +161,57 @@ Plotly.toImage(${json}, { format: "png", width: ${width}, height: ${height}, sca
  * Shows a plotly figure as one output: the figure as JSON for JupyterLab and VS Code, a PNG
  * rendered by plotly.js for GitHub and nbviewer (when Chromium is present), and a text line.
  */
-export function showFigure(figure: Figure, description: string): boolean {
+export function showFigure(figure: Figure, description: string): void {
+  if (!isNotebook()) return;
   const bundle: Record<string, unknown> = {
     "application/vnd.plotly.v1+json": figure,
     "text/plain": description,
   };
-  if (notebookChannel() === null) return false;
   const png = renderFigurePng(figure);
   if (png !== null) bundle["image/png"] = Buffer.from(png).toString("base64");
-  return showBundle(bundle);
+  showBundle(bundle);
 }
 
-/** A figure of both players' losses, plus D(x) and D(G(z)) on a second axis, against the step. */
-export function lossFigure(history: StepMetrics[], title = "Training losses"): Figure {
-  const steps = history.map((m) => m.step);
-  const line = (name: string, values: number[], yaxis = "y") => ({
-    type: "scatter", mode: "lines", name, x: steps, y: values.map(roundForDisplay), yaxis,
+/**
+ * Means of consecutive blocks of `size` values (the last block may be shorter): a smoothed,
+ * shorter series for plotting thousands of noisy per-step numbers.
+ */
+export function blockMeans(values: number[], size: number): number[] {
+  assertInteger("size", size);
+  const means: number[] = [];
+  for (let start = 0; start < values.length; start += size) {
+    const block = values.slice(start, start + size);
+    means.push(block.reduce((sum, v) => sum + v, 0) / block.length);
+  }
+  return means;
+}
+
+/**
+ * A figure of both players' costs (top) and of D(x) and D(G(z)) (bottom) against the step, each
+ * averaged over blocks of steps so that about `points` points remain.
+ */
+export function lossFigure(history: StepMetrics[], title = "Training costs", points = 200): Figure {
+  const block = Math.max(1, Math.ceil(history.length / points));
+  const steps = blockMeans(history.map((m) => m.step), block).map(Math.round);
+  const line = (name: string, pick: (m: StepMetrics) => number, yaxis = "y") => ({
+    type: "scatter", mode: "lines", name, x: steps, y: blockMeans(history.map(pick), block).map(roundForDisplay), yaxis,
   });
+  const averaged = block > 1 ? ` (means of ${block} steps)` : "";
   return {
     data: [
-      line("discriminator loss J(D)", history.map((m) => m.dLoss)),
-      line("generator loss J(G)", history.map((m) => m.gLoss)),
-      line("D(x), real", history.map((m) => m.dReal), "y2"),
-      line("D(G(z)), fake", history.map((m) => m.dFake), "y2"),
+      line("discriminator cost J(D)", (m) => m.dLoss),
+      line("generator cost J(G)", (m) => m.gLoss),
+      line("D(x), real", (m) => m.dReal, "y2"),
+      line("D(G(z)), fake", (m) => m.dFake, "y2"),
     ],
     layout: {
       title: { text: title },
-      width: 800, height: 420,
-      xaxis: { title: { text: "step" } },
-      yaxis: { title: { text: "loss" }, domain: [0.42, 1] },
-      yaxis2: { title: { text: "D output" }, domain: [0, 0.34], range: [0, 1], anchor: "x" },
-      legend: { orientation: "h", y: -0.2 },
+      width: 800, height: 460,
+      xaxis: { title: { text: `step${averaged}` }, anchor: "y2" },
+      yaxis: { title: { text: "cost" }, domain: [0.45, 1], anchor: "x" },
+      yaxis2: { title: { text: "D output" }, domain: [0, 0.38], range: [0, 1], anchor: "x" },
+      legend: { orientation: "h", y: -0.22 },
+      margin: { t: 50 },
     },
   };
 }

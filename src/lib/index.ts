@@ -12,11 +12,11 @@ export {
 export { createRandom, drawSeed, shuffledIndices, type Random } from "./random";
 export { chooseSettings, isQuickMode, QUICK_MODE_VARIABLE } from "./settings";
 export {
-  createGan, createNoiseSampler, trainDiscriminatorStep, trainGan, trainGeneratorStep,
+  createGan, createNoiseSampler, formatMetrics, trainDiscriminatorStep, trainGan, trainGeneratorStep,
   type CreateGanArgs, type DiscriminatorMetrics, type Gan, type GeneratorMetrics, type NoiseDistribution,
   type NoiseSampler, type NoiseSamplerArgs, type StepMetrics, type TrainGanArgs,
 } from "./training";
 export {
-  lossFigure, renderFigurePng, renderSampleGrid, roundForDisplay, savePng, showBundle, showFigure, showPng,
+  blockMeans, isNotebook, lossFigure, renderFigurePng, renderSampleGrid, roundForDisplay, savePng, showBundle, showFigure, showPng,
   type Figure, type SampleGridArgs,
 } from "./display";

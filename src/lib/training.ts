@@ -179,3 +179,9 @@ export function trainGan({ gan, batches, steps, firstStep = 1, onStep }: TrainGa
   }
   return history;
 }
+
+/** One progress line: both losses and both D outputs, rounded, e.g. for a log every N steps. */
+export function formatMetrics(m: StepMetrics): string {
+  return `step ${m.step} | J(D) ${m.dLoss.toFixed(3)} | J(G) ${m.gLoss.toFixed(3)} `
+    + `| D(x) ${m.dReal.toFixed(2)} | D(G(z)) ${m.dFake.toFixed(2)}`;
+}

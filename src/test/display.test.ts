@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { lossFigure, nativeTfjs, renderFigurePng, renderSampleGrid, roundForDisplay, showFigure, tf } from "../lib";
+import { blockMeans, isNotebook, lossFigure, nativeTfjs, renderFigurePng, renderSampleGrid, roundForDisplay, showFigure, tf } from "../lib";
 
 describe("renderSampleGrid", () => {
   it("tiles digits into a PNG of the expected size, black background and grey frame", async () => {
@@ -32,7 +32,7 @@ describe("renderSampleGrid", () => {
 describe("figures", () => {
   const history = [1, 2].map((step) => ({ step, dLoss: 0.123456789, gLoss: 1, dReal: 0.5, dFake: 0.25 }));
 
-  it("plots both losses and both D outputs with rounded numbers", () => {
+  it("plots both costs and both D outputs with rounded numbers", () => {
     const figure = lossFigure(history);
     assert.equal(figure.data.length, 4);
     assert.deepEqual(figure.data[0].y, [0.1235, 0.1235]);
@@ -40,8 +40,18 @@ describe("figures", () => {
     assert.equal(roundForDisplay(123456.7), 123500);
   });
 
-  it("shows nothing outside a notebook", () => {
-    assert.equal(showFigure(lossFigure(history), "losses"), false);
+  it("averages long histories over blocks of steps", () => {
+    const long = Array.from({ length: 1000 }, (_, i) => ({ step: i + 1, dLoss: i % 2, gLoss: 1, dReal: 0.5, dFake: 0.5 }));
+    const figure = lossFigure(long, "t", 100);
+    assert.equal((figure.data[0].y as number[]).length, 100);
+    assert.deepEqual((figure.data[0].y as number[]).slice(0, 2), [0.5, 0.5]);
+    assert.deepEqual((figure.data[0].x as number[]).slice(0, 2), [6, 16]);
+    assert.deepEqual(blockMeans([1, 2, 3, 4, 5], 2), [1.5, 3.5, 5]);
+  });
+
+  it("knows it is not in a notebook, and showing there is a no-op", () => {
+    assert.equal(isNotebook(), false);
+    assert.doesNotThrow(() => showFigure(lossFigure(history), "costs"));
   });
 });
 

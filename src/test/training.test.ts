@@ -108,3 +108,11 @@ describe("bad input", () => {
     assert.throws(() => createNoiseSampler({ latentSize: 4, seed: 0 }), /seed must be an integer >= 1, got 0/);
   });
 });
+
+describe("formatMetrics", () => {
+  it("rounds the numbers of one step", async () => {
+    const { formatMetrics } = await import("../lib");
+    assert.equal(formatMetrics({ step: 7, dLoss: 0.69314, gLoss: 0.34657, dReal: 0.5012, dFake: 0.4988 }),
+      "step 7 | J(D) 0.693 | J(G) 0.347 | D(x) 0.50 | D(G(z)) 0.50");
+  });
+});

@@ -1,0 +1,20 @@
+"""The main job's runner must fail, naming the cell, when a notebook is broken."""
+
+import pathlib
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def test_runner_fails_on_broken_notebook(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "run_notebooks.py"), str(ROOT / "tests" / "fixtures" / "broken.ipynb"),
+         "--output", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "deliberately broken cell" in result.stdout
+    assert "throw new Error" in result.stdout  # the failing cell's source is shown
+    assert "broken.ipynb" in result.stdout and "FAILED" in result.stdout
+    assert (tmp_path / "broken.ipynb").is_file() and (tmp_path / "broken.html").is_file()
