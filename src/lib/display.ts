@@ -215,3 +215,44 @@ export function lossFigure(history: StepMetrics[], title = "Training costs", poi
     },
   };
 }
+
+/** One named curve of a line figure. */
+export interface Series {
+  name: string;
+  y: ArrayLike<number>;
+  /** A dash style of plotly ("dash", "dot", …); solid by default. */
+  dash?: string;
+}
+
+export interface LinesFigureArgs {
+  title: string;
+  x: ArrayLike<number>;
+  series: Series[];
+  xTitle: string;
+  yTitle: string;
+  /** Logarithmic y axis. */
+  logY?: boolean;
+  width?: number;
+  height?: number;
+}
+
+/** A figure of several curves over one x axis, numbers rounded for stable, small JSON. */
+export function linesFigure({ title, x, series, xTitle, yTitle, logY = false, width = 760, height = 420 }: LinesFigureArgs): Figure {
+  const xs = Array.from(x, roundForDisplay);
+  series.forEach((s) => {
+    if (s.y.length !== xs.length) throw new Error(`series "${s.name}" has ${s.y.length} values for ${xs.length} x values`);
+  });
+  return {
+    data: series.map((s) => ({
+      type: "scatter", mode: "lines", name: s.name, x: xs, y: Array.from(s.y, roundForDisplay),
+      ...(s.dash ? { line: { dash: s.dash } } : {}),
+    })),
+    layout: {
+      title: { text: title }, width, height,
+      xaxis: { title: { text: xTitle } },
+      yaxis: { title: { text: yTitle }, ...(logY ? { type: "log" } : {}) },
+      legend: { orientation: "h", y: -0.2 },
+      margin: { t: 50 },
+    },
+  };
+}

@@ -5,7 +5,14 @@ export {
   createBatchStream, loadMnist, EMBEDDED_DIGITS, IMAGE_SIZE, NUM_CLASSES, PIXELS,
   type BatchStream, type CreateBatchStreamArgs, type DigitSource, type ImageLayout, type LoadMnistArgs, type MnistData,
 } from "./data";
-export { binaryCrossEntropyFromLogits, discriminatorCost, generatorCost, type GeneratorCost } from "./losses";
+export {
+  binaryCrossEntropyFromLogits, discriminatorCost, generatorCost, lsDiscriminatorCost, lsGeneratorCost, LS_ZERO_ONE,
+  type GeneratorCost, type LsTargets,
+} from "./losses";
+export {
+  addArrays, gaussianDensity, integrate, lsCriterionAtOptimum, lsGeneratorCriterion, makeGrid, normalizeDensity,
+  optimalLsDiscriminator, pearsonChiSquare, scaleArray, uniformDensity, type Grid,
+} from "./maths";
 export {
   buildMlpDiscriminator, buildMlpGenerator, countParameters, type MlpDiscriminatorArgs, type MlpGeneratorArgs,
 } from "./models";
@@ -17,6 +24,6 @@ export {
   type NoiseSampler, type NoiseSamplerArgs, type StepMetrics, type TrainGanArgs,
 } from "./training";
 export {
-  blockMeans, isNotebook, lossFigure, renderFigurePng, renderSampleGrid, roundForDisplay, savePng, showBundle, showFigure, showPng,
-  type Figure, type SampleGridArgs,
+  blockMeans, isNotebook, linesFigure, lossFigure, renderFigurePng, renderSampleGrid, roundForDisplay, savePng, showBundle, showFigure, showPng,
+  type Figure, type LinesFigureArgs, type SampleGridArgs, type Series,
 } from "./display";

@@ -1,7 +1,20 @@
 import { tf } from "./backend";
 
-/** The generator objectives of the original GAN paper. */
-export type GeneratorCost = "minimax" | "non-saturating";
+/**
+ * The generator objectives: the two of the original GAN paper (with a cross-entropy
+ * discriminator), and least squares (LSGAN: both players use squared errors).
+ */
+export type GeneratorCost = "minimax" | "non-saturating" | "least-squares";
+
+/** LSGAN's targets: a for fakes and b for real data in D's cost, c for fakes in G's cost. */
+export interface LsTargets {
+  a: number;
+  b: number;
+  c: number;
+}
+
+/** The coding (a, b, c) = (0, 1, 1) of the LSGAN paper's experiments. */
+export const LS_ZERO_ONE: LsTargets = { a: 0, b: 1, c: 1 };
 
 /**
  * Mean binary cross-entropy between `labels` (in [0, 1]) and σ(`logits`), computed from logits
@@ -35,8 +48,23 @@ export function generatorCost(kind: GeneratorCost, fakeLogits: tf.Tensor): tf.Sc
         return tf.mean(tf.softplus(fakeLogits)).mul(-0.5);
       case "non-saturating":
         return tf.mean(tf.softplus(tf.neg(fakeLogits))).mul(0.5);
+      case "least-squares":
+        return lsGeneratorCost(fakeLogits, LS_ZERO_ONE.c);
       default:
-        throw new Error(`unknown generator cost ${JSON.stringify(kind)}; use "minimax" or "non-saturating"`);
+        throw new Error(`unknown generator cost ${JSON.stringify(kind)}; use "minimax", "non-saturating" or "least-squares"`);
     }
   });
+}
+
+/**
+ * LSGAN's discriminator cost ½·E_x[(D(x) − b)²] + ½·E_z[(D(G(z)) − a)²], on D's raw outputs
+ * (no sigmoid), [batch, 1] each.
+ */
+export function lsDiscriminatorCost(realOutputs: tf.Tensor, fakeOutputs: tf.Tensor, { a, b }: Pick<LsTargets, "a" | "b">): tf.Scalar {
+  return tf.tidy(() => tf.add(tf.mean(tf.squaredDifference(realOutputs, b)), tf.mean(tf.squaredDifference(fakeOutputs, a))).mul(0.5));
+}
+
+/** LSGAN's generator cost ½·E_z[(D(G(z)) − c)²], on D's raw outputs for fakes, [batch, 1]. */
+export function lsGeneratorCost(fakeOutputs: tf.Tensor, c: number): tf.Scalar {
+  return tf.tidy(() => tf.mean(tf.squaredDifference(fakeOutputs, c)).mul(0.5));
 }

@@ -1,6 +1,8 @@
 import { tf } from "./backend";
 import { assertFinite, assertInteger, assertPositive, assertShape } from "./checks";
-import { discriminatorCost, generatorCost, type GeneratorCost } from "./losses";
+import {
+  discriminatorCost, generatorCost, lsDiscriminatorCost, lsGeneratorCost, LS_ZERO_ONE, type GeneratorCost, type LsTargets,
+} from "./losses";
 import { createRandom, drawSeed } from "./random";
 import type { BatchStream } from "./data";
 
@@ -36,6 +38,8 @@ export interface Gan {
   generatorOptimizer: tf.Optimizer;
   discriminatorOptimizer: tf.Optimizer;
   generatorCost: GeneratorCost;
+  /** LSGAN's targets, used when generatorCost is "least-squares". */
+  lsTargets: LsTargets;
   latentSize: number;
   sampleNoise: NoiseSampler;
 }
@@ -44,6 +48,8 @@ export interface CreateGanArgs {
   generator: tf.LayersModel;
   discriminator: tf.LayersModel;
   generatorCost?: GeneratorCost;
+  /** LSGAN's targets (a, b, c) with "least-squares"; default (0, 1, 1). */
+  lsTargets?: LsTargets;
   /** Adam step size, the same for both players. */
   learningRate: number;
   /** Adam's first-moment decay; GANs usually use 0.5 rather than the default 0.9. */
@@ -69,8 +75,10 @@ export function createGan(args: CreateGanArgs): Gan {
   if (generated !== accepted) {
     throw new Error(`the generator makes [${generated}] images but the discriminator takes [${accepted}]`);
   }
+  const lsTargets = args.lsTargets ?? LS_ZERO_ONE;
+  Object.entries(lsTargets).forEach(([name, value]) => assertFinite(`lsTargets.${name}`, value));
   return {
-    generator, discriminator, generatorCost, latentSize,
+    generator, discriminator, generatorCost, lsTargets, latentSize,
     generatorOptimizer: tf.train.adam(learningRate, beta1, beta2),
     discriminatorOptimizer: tf.train.adam(learningRate, beta1, beta2),
     sampleNoise: createNoiseSampler({ latentSize, distribution: args.noise ?? "normal", seed: args.seed }),
@@ -80,15 +88,36 @@ export function createGan(args: CreateGanArgs): Gan {
 export interface DiscriminatorMetrics {
   /** J(D) on this batch, before the update. */
   dLoss: number;
-  /** Mean D(x) on the real batch: the probability D gives real digits. */
+  /** Mean D(x) on the real batch: σ(logit), the probability D gives real digits; with least squares, D's raw output. */
   dReal: number;
-  /** Mean D(G(z)) on the fake batch, before the update. */
+  /** Mean D(G(z)) on the fake batch, before the update (same scale as dReal). */
   dFake: number;
 }
 
 export interface GeneratorMetrics {
   /** J(G) on this batch, before the update. */
   gLoss: number;
+  /** Euclidean norm of the gradient of J(G) over all of G's weights, when asked for. */
+  gradNorm?: number;
+}
+
+/** D's cost for the GAN's objective, from D's outputs on real and fake batches. */
+function discriminatorCostOf(gan: Gan, realOutputs: tf.Tensor, fakeOutputs: tf.Tensor): tf.Scalar {
+  return gan.generatorCost === "least-squares"
+    ? lsDiscriminatorCost(realOutputs, fakeOutputs, gan.lsTargets)
+    : discriminatorCost(realOutputs, fakeOutputs);
+}
+
+/** G's cost for the GAN's objective, from D's outputs on fakes. */
+function generatorCostOf(gan: Gan, fakeOutputs: tf.Tensor): tf.Scalar {
+  return gan.generatorCost === "least-squares"
+    ? lsGeneratorCost(fakeOutputs, gan.lsTargets.c)
+    : generatorCost(gan.generatorCost, fakeOutputs);
+}
+
+/** What D "says" of a batch: mean probability σ(logit) for cross-entropy, mean raw output for least squares. */
+function meanVerdict(gan: Gan, outputs: tf.Tensor): tf.Scalar {
+  return gan.generatorCost === "least-squares" ? tf.mean(outputs) : tf.mean(tf.sigmoid(outputs));
 }
 
 function trainableVariables(model: tf.LayersModel): tf.Variable[] {
@@ -120,29 +149,34 @@ export function trainDiscriminatorStep(gan: Gan, realImages: tf.Tensor): Discrim
       const realLogits = gan.discriminator.apply(realImages, { training: true }) as tf.Tensor;
       const fakeLogits = gan.discriminator.apply(fakes, { training: true }) as tf.Tensor;
       kept.push(tf.keep(realLogits), tf.keep(fakeLogits));
-      return discriminatorCost(realLogits, fakeLogits);
+      return discriminatorCostOf(gan, realLogits, fakeLogits);
     }, true, trainableVariables(gan.discriminator)) as tf.Scalar;
-    return tf.stack([cost, tf.mean(tf.sigmoid(kept[0])), tf.mean(tf.sigmoid(kept[1]))]);
+    return tf.stack([cost, meanVerdict(gan, kept[0]), meanVerdict(gan, kept[1])]);
   });
   tf.dispose(kept);
   const [dLoss, dReal, dFake] = readFinite(values, ["the discriminator loss", "D(x)", "D(G(z))"]);
   return { dLoss, dReal, dFake };
 }
 
-/** One update of the generator through a frozen discriminator, on `batchSize` fresh noise vectors. */
-export function trainGeneratorStep(gan: Gan, batchSize: number): GeneratorMetrics {
+/**
+ * One update of the generator through a frozen discriminator, on `batchSize` fresh noise vectors.
+ * With `measureGradient`, also reports the norm of J(G)'s gradient over G's weights.
+ */
+export function trainGeneratorStep(gan: Gan, batchSize: number, { measureGradient = false } = {}): GeneratorMetrics {
   assertInteger("batchSize", batchSize);
   const values = tf.tidy(() => {
     const noise = gan.sampleNoise(batchSize);
-    const cost = gan.generatorOptimizer.minimize(() => {
+    const { value, grads } = tf.variableGrads(() => {
       const fakes = gan.generator.apply(noise, { training: true }) as tf.Tensor;
-      const fakeLogits = gan.discriminator.apply(fakes, { training: true }) as tf.Tensor;
-      return generatorCost(gan.generatorCost, fakeLogits);
-    }, true, trainableVariables(gan.generator)) as tf.Scalar;
-    return cost.reshape([1]);
+      return generatorCostOf(gan, gan.discriminator.apply(fakes, { training: true }) as tf.Tensor);
+    }, trainableVariables(gan.generator));
+    gan.generatorOptimizer.applyGradients(grads);
+    if (!measureGradient) return value.reshape([1]);
+    const squares = Object.values(grads).map((g) => tf.sum(tf.square(g)));
+    return tf.stack([value, tf.sqrt(tf.addN(squares))]);
   });
-  const [gLoss] = readFinite(values, ["the generator loss"]);
-  return { gLoss };
+  const [gLoss, gradNorm] = readFinite(values, ["the generator loss", "the generator's gradient norm"]);
+  return measureGradient ? { gLoss, gradNorm } : { gLoss };
 }
 
 /** What one full training step (a D update, then a G update) reports. */

@@ -68,3 +68,14 @@ function renderFigurePngUnavailable(): string | false {
   return ["/usr/bin/chromium", process.env.CHROMIUM_PATH].some((p) => p && require("node:fs").existsSync(p))
     ? false : "no Chromium installed (scripts/setup.mjs installs it)";
 }
+
+describe("linesFigure", () => {
+  it("draws one rounded line per series and checks their lengths", async () => {
+    const { linesFigure } = await import("../lib");
+    const figure = linesFigure({ title: "t", x: [0, 1], series: [{ name: "a", y: [1 / 3, 2 / 3], dash: "dot" }], xTitle: "x", yTitle: "y", logY: true });
+    assert.deepEqual(figure.data[0].y, [0.3333, 0.6667]);
+    assert.deepEqual(figure.data[0].line, { dash: "dot" });
+    assert.equal((figure.layout.yaxis as { type: string }).type, "log");
+    assert.throws(() => linesFigure({ title: "t", x: [0, 1], series: [{ name: "b", y: [1] }], xTitle: "x", yTitle: "y" }), /series "b" has 1 values for 2 x values/);
+  });
+});

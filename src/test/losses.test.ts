@@ -60,3 +60,15 @@ describe("GAN costs from logits", () => {
     assert.throws(() => generatorCost("wasserstein" as never, tf.zeros([1, 1])), /unknown generator cost "wasserstein"/);
   });
 });
+
+describe("least-squares costs", () => {
+  it("match ½E(D(x) − b)² + ½E(D(G(z)) − a)² and ½E(D(G(z)) − c)²", async () => {
+    const { lsDiscriminatorCost, lsGeneratorCost } = await import("../lib");
+    const real = [0.9, 0.2, 1.4];
+    const fake = [-0.5, 0.1, 0.3];
+    const d = lsDiscriminatorCost(tf.tensor2d(real, [3, 1]), tf.tensor2d(fake, [3, 1]), { a: -1, b: 1 }).arraySync();
+    close(d, 0.5 * mean(real.map((v) => (v - 1) ** 2)) + 0.5 * mean(fake.map((v) => (v + 1) ** 2)), "LS J(D)");
+    close(lsGeneratorCost(tf.tensor2d(fake, [3, 1]), 0).arraySync(), 0.5 * mean(fake.map((v) => v * v)), "LS J(G)");
+    close(generatorCost("least-squares", tf.tensor2d(fake, [3, 1])).arraySync(), 0.5 * mean(fake.map((v) => (v - 1) ** 2)), "(0, 1, 1)");
+  });
+});

@@ -116,3 +116,30 @@ describe("formatMetrics", () => {
       "step 7 | J(D) 0.693 | J(G) 0.347 | D(x) 0.50 | D(G(z)) 0.50");
   });
 });
+
+describe("generator gradient norm", () => {
+  it("equals the norm of tf.variableGrads of J(G) with the same noise", () => {
+    const a = tinyGan(3);
+    const b = tinyGan(3);
+    const measured = trainGeneratorStep(a, 8, { measureGradient: true });
+    const noise = b.sampleNoise(8);
+    const { grads } = tf.variableGrads(() => {
+      const logits = b.discriminator.predict(b.generator.predict(noise) as tf.Tensor) as tf.Tensor;
+      return tf.mean(tf.softplus(tf.neg(logits))).mul(0.5) as tf.Scalar;
+    }, b.generator.trainableWeights.map((w) => w.read() as tf.Variable));
+    const expected = Math.sqrt(Object.values(grads).reduce((sum, g) => sum + (tf.sum(tf.square(g)).arraySync() as number), 0));
+    assert.ok(measured.gradNorm !== undefined && Math.abs(measured.gradNorm - expected) < 1e-5 * Math.max(1, expected), `${measured.gradNorm} vs ${expected}`);
+  });
+
+  it("least squares trains D towards b on real data and a on fakes", () => {
+    const gan = createGan({
+      generator: buildMlpGenerator({ latentSize: 4, hiddenUnits: [8], seed: 1 }),
+      discriminator: buildMlpDiscriminator({ hiddenUnits: [16], leakyAlpha: 0.2, seed: 2 }),
+      generatorCost: "least-squares", lsTargets: { a: -1, b: 1, c: 0 }, learningRate: 1e-2, seed: 1,
+    });
+    const real = tf.fill([16, 784], 0.5);
+    let last = trainDiscriminatorStep(gan, real);
+    for (let i = 0; i < 60; i++) last = trainDiscriminatorStep(gan, real);
+    assert.ok(last.dReal > 0.7 && last.dFake < -0.7, `D(x) ${last.dReal}, D(G(z)) ${last.dFake}`);
+  });
+});
