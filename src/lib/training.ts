@@ -219,3 +219,11 @@ export function formatMetrics(m: StepMetrics): string {
   return `step ${m.step} | J(D) ${m.dLoss.toFixed(3)} | J(G) ${m.gLoss.toFixed(3)} `
     + `| D(x) ${m.dReal.toFixed(2)} | D(G(z)) ${m.dFake.toFixed(2)}`;
 }
+
+/** Frees the weights of both networks and the state of both optimisers. */
+export function disposeGan(gan: Gan): void {
+  gan.generator.dispose();
+  gan.discriminator.dispose();
+  gan.generatorOptimizer.dispose();
+  gan.discriminatorOptimizer.dispose();
+}

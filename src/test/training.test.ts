@@ -143,3 +143,14 @@ describe("generator gradient norm", () => {
     assert.ok(last.dReal > 0.7 && last.dFake < -0.7, `D(x) ${last.dReal}, D(G(z)) ${last.dFake}`);
   });
 });
+
+describe("disposeGan", () => {
+  it("frees every tensor the GAN and its optimisers hold", async () => {
+    const { disposeGan } = await import("../lib");
+    const before = tf.memory().numTensors;
+    const gan = tinyGan(5);
+    trainGan({ gan, batches: createBatchStream(data, { batchSize: 8 }), steps: 2 });
+    disposeGan(gan);
+    assert.equal(tf.memory().numTensors, before);
+  });
+});
