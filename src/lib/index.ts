@@ -19,8 +19,8 @@ export {
 export { createRandom, drawSeed, shuffledIndices, type Random } from "./random";
 export { chooseSettings, isQuickMode, QUICK_MODE_VARIABLE } from "./settings";
 export {
-  createGan, createNoiseSampler, disposeGan, formatMetrics, trainDiscriminatorStep, trainGan, trainGeneratorStep,
-  type CreateGanArgs, type DiscriminatorMetrics, type Gan, type GeneratorMetrics, type NoiseDistribution,
+  createGan, createNoiseSampler, disposeGan, fitLsDiscriminator, formatMetrics, trainDiscriminatorStep, trainGan, trainGeneratorStep,
+  type CreateGanArgs, type DiscriminatorMetrics, type FitLsDiscriminatorArgs, type Gan, type GeneratorMetrics, type NoiseDistribution,
   type NoiseSampler, type NoiseSamplerArgs, type StepMetrics, type TrainGanArgs,
 } from "./training";
 export {

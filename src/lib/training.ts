@@ -227,3 +227,46 @@ export function disposeGan(gan: Gan): void {
   gan.generatorOptimizer.dispose();
   gan.discriminatorOptimizer.dispose();
 }
+
+export interface FitLsDiscriminatorArgs {
+  /** The discriminator: [batch, ...input] → [batch, 1] raw outputs. */
+  model: tf.LayersModel;
+  /** Draws n samples of the "real" distribution, [n, ...input]. */
+  sampleReal: (n: number) => tf.Tensor;
+  /** Draws n samples of the "fake" distribution, [n, ...input]. */
+  sampleFake: (n: number) => tf.Tensor;
+  targets: Pick<LsTargets, "a" | "b">;
+  steps: number;
+  batchSize: number;
+  learningRate: number;
+}
+
+/**
+ * Trains a discriminator alone, by least squares towards b on real samples and a on fakes, with
+ * the generator's distribution held fixed: the setting in which D* = (b·p_d + a·p_g)/(p_d + p_g)
+ * is optimal. Returns the cost at every step.
+ */
+export function fitLsDiscriminator({ model, sampleReal, sampleFake, targets, steps, batchSize, learningRate }: FitLsDiscriminatorArgs): number[] {
+  assertInteger("steps", steps);
+  assertInteger("batchSize", batchSize);
+  assertPositive("learningRate", learningRate);
+  const optimizer = tf.train.adam(learningRate);
+  const variables = trainableVariables(model);
+  const costs: number[] = [];
+  try {
+    for (let i = 0; i < steps; i++) {
+      const cost = tf.tidy(() => {
+        const real = sampleReal(batchSize);
+        const fake = sampleFake(batchSize);
+        return optimizer.minimize(() => lsDiscriminatorCost(
+          model.apply(real, { training: true }) as tf.Tensor, model.apply(fake, { training: true }) as tf.Tensor, targets),
+        true, variables) as tf.Scalar;
+      });
+      costs.push(readFinite(cost.reshape([1]), ["the discriminator's least-squares cost"])[0]);
+      cost.dispose();
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return costs;
+}

@@ -77,4 +77,11 @@ describe("the LSGAN derivation", () => {
     close(lsCriterionAtOptimum(left, right, { a: -1, b: 1, c: 0 }, step), 2, 1e-9, "disjoint");
     close(lsCriterionAtOptimum(pData, pData, { a: -1, b: 1, c: 0 }, step), 0, 1e-12, "equal");
   });
+
+  it("for any coding, 2C(G) = ((b − a)/2)²·χ²(2p_g‖p_d + p_g) + 2((a + b)/2 − c)²", () => {
+    const chi2 = pearsonChiSquare(scaleArray(pGen, 2), addArrays(pData, pGen), step);
+    for (const { a, b, c } of [{ a: 0, b: 1, c: 1 }, { a: -1, b: 1, c: 0.5 }, { a: 3, b: -2, c: 7 }]) {
+      close(lsCriterionAtOptimum(pData, pGen, { a, b, c }, step), ((b - a) / 2) ** 2 * chi2 + 2 * ((a + b) / 2 - c) ** 2, 1e-9, `(${a}, ${b}, ${c})`);
+    }
+  });
 });

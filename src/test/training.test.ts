@@ -154,3 +154,23 @@ describe("disposeGan", () => {
     assert.equal(tf.memory().numTensors, before);
   });
 });
+
+describe("fitLsDiscriminator", () => {
+  it("learns D* = (b·p_d + a·p_g)/(p_d + p_g) where the two distributions overlap", async () => {
+    const { fitLsDiscriminator } = await import("../lib");
+    // Real samples are 0 or 1 with equal odds, fakes always 1: D*(0) = b, D*(1) = (b/2 + a)/(1/2 + 1).
+    const model = buildMlpDiscriminator({ inputSize: 1, hiddenUnits: [16], leakyAlpha: 0.2, seed: 3 });
+    let seed = 1;
+    const before = tf.memory().numTensors;
+    const costs = fitLsDiscriminator({
+      model, targets: { a: -1, b: 1 }, steps: 300, batchSize: 64, learningRate: 0.02,
+      sampleReal: (n) => tf.randomUniform([n, 1], 0, 1, "float32", seed++).round(),
+      sampleFake: (n) => tf.ones([n, 1]),
+    });
+    assert.equal(tf.memory().numTensors, before);
+    assert.equal(costs.length, 300);
+    const [atZero, atOne] = Array.from((model.predict(tf.tensor2d([[0], [1]])) as tf.Tensor).dataSync());
+    assert.ok(Math.abs(atZero - 1) < 0.1, `D(0) = ${atZero}, expected 1`);
+    assert.ok(Math.abs(atOne - (0.5 - 1) / 1.5) < 0.1, `D(1) = ${atOne}, expected −1/3`);
+  });
+});
