@@ -24,6 +24,8 @@ export {
   type NoiseSampler, type NoiseSamplerArgs, type StepMetrics, type TrainGanArgs,
 } from "./training";
 export {
-  blockMeans, isNotebook, linesFigure, lossFigure, renderFigurePng, renderSampleGrid, roundForDisplay, savePng, showBundle, showFigure, showPng,
-  type Figure, type LinesFigureArgs, type SampleGridArgs, type Series,
+  blockMeans, composeSampleGrid, createLiveTrainingDisplay, formatDuration, formatProgress, isNotebook, linesFigure,
+  lossFigure, renderFigurePng, renderProgressGif, renderSampleGrid, roundForDisplay, saveFile, showBundle, showFigure,
+  showGif, showPng,
+  type Figure, type LinesFigureArgs, type LiveTrainingDisplay, type LiveTrainingDisplayArgs, type SampleGridArgs, type Series,
 } from "./display";

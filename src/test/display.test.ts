@@ -79,3 +79,46 @@ describe("linesFigure", () => {
     assert.throws(() => linesFigure({ title: "t", x: [0, 1], series: [{ name: "b", y: [1] }], xTitle: "x", yTitle: "y" }), /series "b" has 1 values for 2 x values/);
   });
 });
+
+describe("row labels, GIF and progress text", () => {
+  it("draws one white label per row left of the grid", async () => {
+    const { composeSampleGrid } = await import("../lib");
+    const plain = composeSampleGrid(tf.fill([4, 784], -1), { columns: 2, scale: 1, padding: 2 });
+    const labelled = composeSampleGrid(tf.fill([4, 784], -1), { columns: 2, scale: 1, padding: 2, rowLabels: ["7", "10"] });
+    assert.equal(labelled.shape[0], plain.shape[0]);
+    const extra = labelled.shape[1] - plain.shape[1];
+    assert.equal(extra, 2 + 2 * 12 + 2, "room for two 3×5 glyphs at scale 3, plus padding");
+    const column = labelled.slice([0, 0, 0], [labelled.shape[0], extra, 1]);
+    const rowSums = (column.sum([1, 2]).arraySync() as number[]);
+    assert.ok(rowSums.slice(2, 30).some((v) => v > 0) && rowSums.slice(32, 60).some((v) => v > 0), "both rows labelled");
+    assert.throws(() => composeSampleGrid(tf.fill([4, 784], -1), { columns: 2, rowLabels: ["a", "b"] }), /row label "a" has "a"/);
+    assert.throws(() => composeSampleGrid(tf.fill([4, 784], -1), { columns: 2, rowLabels: ["1"] }), /rowLabels has 1 labels for 2 rows/);
+  });
+
+  it("encodes grids over time as a looping GIF", async () => {
+    const { renderProgressGif } = await import("../lib");
+    const frames = [tf.fill([4, 784], -1), tf.fill([4, 784], 1), tf.fill([4, 784], 0)];
+    const gif = renderProgressGif(frames, { columns: 2, scale: 1 });
+    assert.equal(Buffer.from(gif.slice(0, 6)).toString("latin1"), "GIF89a");
+    // Logical screen size, little-endian, equals the grid's size: 2 + 2·30 pixels each way.
+    assert.equal(gif[6] + 256 * gif[7], 62);
+    assert.equal(gif[8] + 256 * gif[9], 62);
+    assert.ok(Buffer.from(gif).includes(Buffer.from("NETSCAPE2.0", "latin1")), "loop extension");
+    assert.equal(gif[gif.length - 1], 0x3b, "trailer");
+    assert.throws(() => renderProgressGif([]), /at least one frame/);
+  });
+
+  it("formats progress and durations", async () => {
+    const { formatProgress, formatDuration } = await import("../lib");
+    assert.equal(formatDuration(65_400), "1 min 05 s");
+    assert.equal(formatDuration(9_600), "10 s");
+    assert.equal(formatProgress(100, 1000, 10_000), "step 100 / 1000 · 10.0 steps/s · about 1 min 30 s left");
+  });
+
+  it("a live display outside a notebook does nothing and does not throw", async () => {
+    const { createLiveTrainingDisplay } = await import("../lib");
+    const live = createLiveTrainingDisplay({ totalSteps: 2 });
+    const h = [{ step: 1, dLoss: 1, gLoss: 1, dReal: 0.5, dFake: 0.5 }];
+    assert.doesNotThrow(() => { live.update(h); live.finish(h); });
+  });
+});
