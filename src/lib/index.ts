@@ -14,7 +14,8 @@ export {
   optimalLsDiscriminator, pearsonChiSquare, scaleArray, uniformDensity, type Grid,
 } from "./maths";
 export {
-  buildMlpDiscriminator, buildMlpGenerator, countParameters, type MlpDiscriminatorArgs, type MlpGeneratorArgs,
+  buildConvDiscriminator, buildConvGenerator, buildMlpDiscriminator, buildMlpGenerator, countParameters,
+  type ConvDiscriminatorArgs, type ConvGeneratorArgs, type MlpDiscriminatorArgs, type MlpGeneratorArgs,
 } from "./models";
 export { createRandom, drawSeed, shuffledIndices, type Random } from "./random";
 export { chooseSettings, isQuickMode, QUICK_MODE_VARIABLE } from "./settings";

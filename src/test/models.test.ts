@@ -31,3 +31,35 @@ describe("MLP models", () => {
     assert.throws(() => buildMlpDiscriminator({ hiddenUnits: [8], leakyAlpha: NaN, seed: 1 }), /leakyAlpha must be a finite number, got NaN/);
   });
 });
+
+describe("conv models (the seed DCGAN)", () => {
+  it("the generator maps [batch, 96] to [batch, 28, 28, 1] in (−1, 1)", async () => {
+    const { buildConvGenerator } = await import("../lib");
+    const g = buildConvGenerator({ latentSize: 96, seed: 1 });
+    const out = g.predict(tf.randomUniform([3, 96], -1, 1, "float32", 2)) as tf.Tensor;
+    assert.deepEqual(out.shape, [3, 28, 28, 1]);
+    assert.ok((out.abs().max().arraySync() as number) < 1);
+    // dense 96→1024, BN, dense 1024→6272, BN, deconv 4·4·128·64 + 64, BN, deconv 4·4·64·1 + 1
+    assert.equal(countParameters(g), (96 * 1024 + 1024) + 2 * 1024 + (1024 * 6272 + 6272) + 2 * 6272 + (4 * 4 * 128 * 64 + 64) + 2 * 64 + (4 * 4 * 64 + 1));
+  });
+
+  it("the discriminator maps [batch, 28, 28, 1] to one logit, through a 1024-wide flatten", async () => {
+    const { buildConvDiscriminator } = await import("../lib");
+    const d = buildConvDiscriminator({ leakyAlpha: 0.01, seed: 1 });
+    assert.deepEqual(d.getLayer("d_flatten").outputShape, [null, 1024]);
+    assert.deepEqual((d.predict(tf.zeros([2, 28, 28, 1])) as tf.Tensor).shape, [2, 1]);
+  });
+
+  it("trains as a GAN: one step each, D unchanged by the G step", async () => {
+    const { buildConvDiscriminator, buildConvGenerator, createGan, trainDiscriminatorStep, trainGeneratorStep } = await import("../lib");
+    const gan = createGan({
+      generator: buildConvGenerator({ latentSize: 8, seed: 1 }), discriminator: buildConvDiscriminator({ leakyAlpha: 0.01, seed: 2 }),
+      learningRate: 1e-3, noise: "uniform", seed: 3,
+    });
+    const metrics = trainDiscriminatorStep(gan, tf.zeros([4, 28, 28, 1]));
+    assert.ok(Number.isFinite(metrics.dLoss));
+    const before = gan.discriminator.getWeights().map((w) => Array.from(w.dataSync()));
+    trainGeneratorStep(gan, 4);
+    assert.deepEqual(gan.discriminator.getWeights().map((w) => Array.from(w.dataSync())), before);
+  });
+});
