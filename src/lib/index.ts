@@ -30,3 +30,4 @@ export {
   showGif, showPng,
   type Figure, type LinesFigureArgs, type LiveTrainingDisplay, type LiveTrainingDisplayArgs, type SampleGridArgs, type Series,
 } from "./display";
+export { powerIterationStep, spectralNormDense, SpectralNormDense, type SpectralNormDenseArgs } from "./spectral";
