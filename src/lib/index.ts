@@ -31,3 +31,6 @@ export {
   type Figure, type LinesFigureArgs, type LiveTrainingDisplay, type LiveTrainingDisplayArgs, type SampleGridArgs, type Series,
 } from "./display";
 export { powerIterationStep, spectralNormDense, SpectralNormDense, type SpectralNormDenseArgs } from "./spectral";
+export {
+  classifierAccuracy, classifyDigits, loadOrTrainDigitClassifier, type DigitClassifier, type DigitClassifierArgs,
+} from "./classifier";
