@@ -56,10 +56,6 @@ def execute(path: pathlib.Path, timeout: int) -> tuple[nbformat.NotebookNode, st
     return nb, None
 
 
-def first_line(source: str) -> str:
-    return next((line for line in source.splitlines() if line.strip()), "")[:80]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("notebooks", nargs="*", type=pathlib.Path, help="default: every notebooks/*.ipynb")

@@ -14,7 +14,6 @@ and tslab 1.0:
 
 import time
 
-import pytest
 from nbval import kernel as nbval_kernel
 from nbval import plugin as nbval_plugin
 
@@ -62,10 +61,3 @@ def _runtest(self):
 
 nbval_plugin.IPyNbCell.runtest = _runtest
 
-
-def pytest_collection_modifyitems(config, items):
-    """Every notebook cell is one test item; show which notebook each belongs to in -v output."""
-    del config
-    for item in items:
-        if isinstance(item, nbval_plugin.IPyNbCell):
-            item.add_marker(pytest.mark.notebook)

@@ -7,7 +7,7 @@ import path from "node:path";
 import { nativeTfjs, tf } from "./backend";
 import { assertInteger, assertPositive } from "./checks";
 import { createBatchStream, IMAGE_SIZE, loadMnist, NUM_CLASSES, type MnistData } from "./data";
-import { createRandom } from "./random";
+import { createRandom, createSeedSequence } from "./random";
 
 export interface DigitClassifierArgs {
   /** Folder for the cache (the project's data/); one sub-folder per settings. */
@@ -31,8 +31,8 @@ export interface DigitClassifier {
 }
 
 function buildClassifier(seed: number): tf.Sequential {
-  let layerSeed = seed;
-  const init = () => tf.initializers.heNormal({ seed: layerSeed++ });
+  const nextSeed = createSeedSequence(seed);
+  const init = () => tf.initializers.heNormal({ seed: nextSeed() });
   return tf.sequential({
     name: "digit_classifier",
     layers: [
@@ -42,7 +42,7 @@ function buildClassifier(seed: number): tf.Sequential {
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.flatten(),
       tf.layers.dense({ units: 128, activation: "relu", kernelInitializer: init() }),
-      tf.layers.dense({ units: NUM_CLASSES, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: layerSeed }) }),
+      tf.layers.dense({ units: NUM_CLASSES, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }) }),
     ],
   });
 }
@@ -73,6 +73,7 @@ export async function loadOrTrainDigitClassifier(args: DigitClassifierArgs): Pro
   assertPositive("learningRate", settings.learningRate);
   const key = createHash("sha256").update(JSON.stringify(settings)).digest("hex").slice(0, 12);
   const cachePath = path.join(args.cacheDir, `digit-classifier-${key}`);
+  nativeTfjs();  // the file:// cache needs tfjs-node; this fails with the reason when it did not load
   const data = loadMnist({ layout: "image", seed: settings.seed });
   const train: MnistData = {
     images: data.images.slice([0], [data.count - settings.testDigits]),
@@ -84,7 +85,6 @@ export async function loadOrTrainDigitClassifier(args: DigitClassifierArgs): Pro
   try {
     const modelFile = path.join(cachePath, "model.json");
     if (fs.existsSync(modelFile)) {
-      nativeTfjs();  // registers the file:// handler
       const model = await tf.loadLayersModel(`file://${modelFile}`);
       return { model, testAccuracy: classifierAccuracy(model, testImages, testLabels), cachePath, fromCache: true };
     }
@@ -102,7 +102,6 @@ export async function loadOrTrainDigitClassifier(args: DigitClassifierArgs): Pro
       tf.dispose([batch.images, batch.labels, shifted, targets]);
     }
     fs.mkdirSync(cachePath, { recursive: true });
-    nativeTfjs();
     await model.save(`file://${cachePath}`);
     fs.writeFileSync(path.join(cachePath, "settings.json"), `${JSON.stringify(settings, null, 2)}\n`);
     return { model, testAccuracy: classifierAccuracy(model, testImages, testLabels), cachePath, fromCache: false };

@@ -186,8 +186,8 @@ export function roundForDisplay(value: number): number {
   return Number.isFinite(value) ? Number(value.toPrecision(4)) : value;
 }
 
-/** The headless Chromium that renders figures to PNG: $CHROMIUM_PATH, else Debian's /usr/bin/chromium. */
-function chromiumPath(): string | null {
+/** The headless Chromium for figures and browser checks: $CHROMIUM_PATH, else Debian's /usr/bin/chromium; null if none. */
+export function findChromium(): string | null {
   const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
   return candidates.find((c): c is string => c !== undefined && c !== "" && fs.existsSync(c)) ?? null;
 }
@@ -200,7 +200,7 @@ let chromiumNoticeShown = false;
  * Chromium is installed.
  */
 export function renderFigurePng(figure: Figure): Uint8Array | null {
-  const chromium = chromiumPath();
+  const chromium = findChromium();
   if (chromium === null) {
     if (!chromiumNoticeShown) {
       console.log("gan-kit: no Chromium found, so figures are interactive only (no PNG for GitHub); "

@@ -17,7 +17,7 @@ export {
   buildConvDiscriminator, buildConvGenerator, buildMlpDiscriminator, buildMlpGenerator, countParameters,
   type ConvDiscriminatorArgs, type ConvGeneratorArgs, type MlpDiscriminatorArgs, type MlpGeneratorArgs,
 } from "./models";
-export { createRandom, drawSeed, shuffledIndices, type Random } from "./random";
+export { createRandom, createSeedSequence, drawSeed, shuffledIndices, type Random } from "./random";
 export { chooseSettings, isQuickMode, QUICK_MODE_VARIABLE } from "./settings";
 export {
   createGan, createNoiseSampler, disposeGan, fitLsDiscriminator, formatMetrics, trainDiscriminatorStep, trainGan, trainGeneratorStep,
@@ -25,7 +25,7 @@ export {
   type NoiseSampler, type NoiseSamplerArgs, type StepMetrics, type TrainGanArgs,
 } from "./training";
 export {
-  blockMeans, composeSampleGrid, createLiveTrainingDisplay, formatDuration, formatProgress, isNotebook, linesFigure,
+  blockMeans, composeSampleGrid, createLiveTrainingDisplay, findChromium, formatDuration, formatProgress, isNotebook, linesFigure,
   lossFigure, renderFigurePng, renderProgressGif, renderSampleGrid, roundForDisplay, saveFile, showBundle, showFigure,
   showGif, showPng,
   type Figure, type LinesFigureArgs, type LiveTrainingDisplay, type LiveTrainingDisplayArgs, type SampleGridArgs, type Series,

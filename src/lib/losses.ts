@@ -40,8 +40,9 @@ export function discriminatorCost(realLogits: tf.Tensor, fakeLogits: tf.Tensor):
  * - "minimax": J(G) = −J(D) without the term G cannot change = ½·E_z[log(1 − D(G(z)))] = −½·mean softplus(s).
  *   Its gradient vanishes when D confidently rejects the fakes (s → −∞).
  * - "non-saturating": J(G) = −½·E_z[log D(G(z))] = ½·mean softplus(−s); strong gradient exactly there.
+ * - "least-squares": J(G) = ½·E_z[(D(G(z)) − c)²] on D's raw outputs, with c from `lsTargets` (default 1).
  */
-export function generatorCost(kind: GeneratorCost, fakeLogits: tf.Tensor): tf.Scalar {
+export function generatorCost(kind: GeneratorCost, fakeLogits: tf.Tensor, lsTargets: LsTargets = LS_ZERO_ONE): tf.Scalar {
   return tf.tidy(() => {
     switch (kind) {
       case "minimax":
@@ -49,7 +50,7 @@ export function generatorCost(kind: GeneratorCost, fakeLogits: tf.Tensor): tf.Sc
       case "non-saturating":
         return tf.mean(tf.softplus(tf.neg(fakeLogits))).mul(0.5);
       case "least-squares":
-        return lsGeneratorCost(fakeLogits, LS_ZERO_ONE.c);
+        return lsGeneratorCost(fakeLogits, lsTargets.c);
       default:
         throw new Error(`unknown generator cost ${JSON.stringify(kind)}; use "minimax", "non-saturating" or "least-squares"`);
     }

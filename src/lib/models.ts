@@ -1,6 +1,7 @@
 import { tf } from "./backend";
 import { assertFinite, assertInteger } from "./checks";
 import { PIXELS } from "./data";
+import { createSeedSequence } from "./random";
 
 export interface MlpGeneratorArgs {
   /** Size of the noise vector z. */
@@ -23,17 +24,17 @@ export function buildMlpGenerator({ latentSize, hiddenUnits, outputSize = PIXELS
   assertInteger("seed", seed);
   hiddenUnits.forEach((units, i) => assertInteger(`hiddenUnits[${i}]`, units));
   const model = tf.sequential({ name: "generator" });
-  let layerSeed = seed;
+  const nextSeed = createSeedSequence(seed);
   hiddenUnits.forEach((units, i) => {
     model.add(tf.layers.dense({
       units, activation: "relu", name: `g_dense${i + 1}`,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: layerSeed++ }),
+      kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
       ...(i === 0 ? { inputShape: [latentSize] } : {}),
     }));
   });
   model.add(tf.layers.dense({
     units: outputSize, activation: "tanh", name: "g_out",
-    kernelInitializer: tf.initializers.glorotUniform({ seed: layerSeed }),
+    kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
     ...(hiddenUnits.length === 0 ? { inputShape: [latentSize] } : {}),
   }));
   return model;
@@ -59,18 +60,18 @@ export function buildMlpDiscriminator({ inputSize = PIXELS, hiddenUnits, leakyAl
   assertFinite("leakyAlpha", leakyAlpha);
   hiddenUnits.forEach((units, i) => assertInteger(`hiddenUnits[${i}]`, units));
   const model = tf.sequential({ name: "discriminator" });
-  let layerSeed = seed;
+  const nextSeed = createSeedSequence(seed);
   hiddenUnits.forEach((units, i) => {
     model.add(tf.layers.dense({
       units, name: `d_dense${i + 1}`,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: layerSeed++ }),
+      kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
       ...(i === 0 ? { inputShape: [inputSize] } : {}),
     }));
     model.add(tf.layers.leakyReLU({ alpha: leakyAlpha, name: `d_leaky${i + 1}` }));
   });
   model.add(tf.layers.dense({
     units: 1, name: "d_logit",
-    kernelInitializer: tf.initializers.glorotUniform({ seed: layerSeed }),
+    kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
     ...(hiddenUnits.length === 0 ? { inputShape: [inputSize] } : {}),
   }));
   return model;
@@ -95,8 +96,8 @@ export interface ConvGeneratorArgs {
 export function buildConvGenerator({ latentSize, seed }: ConvGeneratorArgs): tf.Sequential {
   assertInteger("latentSize", latentSize);
   assertInteger("seed", seed);
-  let layerSeed = seed;
-  const init = () => tf.initializers.glorotUniform({ seed: layerSeed++ });
+  const nextSeed = createSeedSequence(seed);
+  const init = () => tf.initializers.glorotUniform({ seed: nextSeed() });
   return tf.sequential({
     name: "conv_generator",
     layers: [
@@ -126,8 +127,8 @@ export interface ConvDiscriminatorArgs {
 export function buildConvDiscriminator({ leakyAlpha, seed }: ConvDiscriminatorArgs): tf.Sequential {
   assertFinite("leakyAlpha", leakyAlpha);
   assertInteger("seed", seed);
-  let layerSeed = seed;
-  const init = () => tf.initializers.glorotUniform({ seed: layerSeed++ });
+  const nextSeed = createSeedSequence(seed);
+  const init = () => tf.initializers.glorotUniform({ seed: nextSeed() });
   return tf.sequential({
     name: "conv_discriminator",
     layers: [

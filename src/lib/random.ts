@@ -27,6 +27,13 @@ export function shuffledIndices(n: number, random: Random): Int32Array {
   return order;
 }
 
+/** Consecutive seeds seed, seed + 1, …: one per layer initialiser, so that each layer differs. */
+export function createSeedSequence(seed: number): () => number {
+  assertInteger("seed", seed, 1);
+  let next = seed;
+  return () => next++;
+}
+
 /** A fresh positive 31-bit seed drawn from `random`, for tfjs ops that take a seed argument. */
 export function drawSeed(random: Random): number {
   return 1 + Math.floor(random() * 0x7ffffffe);

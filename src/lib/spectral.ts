@@ -28,6 +28,14 @@ export function powerIterationStep(kernel: tf.Tensor2D, u: tf.Tensor1D): { sigma
   });
 }
 
+/** σ ≈ vᵀ W u with u normalised and v = normalise(W u); `freeze` stops gradients through u and v. */
+function estimateSigma(w: tf.Tensor2D, u: tf.Tensor1D, freeze: boolean): tf.Scalar {
+  const hold = (t: tf.Tensor1D) => (freeze ? stopGradient(t) as tf.Tensor1D : t);
+  const uUnit = hold(normalize(u));
+  const wu = tf.matMul(w, uUnit.reshape([-1, 1])).reshape([-1]) as tf.Tensor1D;
+  return tf.sum(tf.mul(hold(normalize(wu)), wu)) as tf.Scalar;
+}
+
 export interface SpectralNormDenseArgs {
   units: number;
   /** Activation after the normalised product, e.g. "linear" (default) or "relu". */
@@ -76,12 +84,7 @@ export class SpectralNormDense extends tf.layers.Layer {
   /** σ(W) as currently estimated (no power-iteration step). */
   currentSigma(): number {
     if (this.kernel === null || this.u === null) throw new Error(`${this.name} is not built yet`);
-    return tf.tidy(() => {
-      const w = this.kernel!.read() as tf.Tensor2D;
-      const u = normalize(this.u!.read() as tf.Tensor1D);
-      const v = normalize(tf.matMul(w, u.reshape([-1, 1])).reshape([-1]) as tf.Tensor1D);
-      return tf.sum(tf.mul(v, tf.matMul(w, u.reshape([-1, 1])).reshape([-1]))).dataSync()[0];
-    });
+    return tf.tidy(() => estimateSigma(this.kernel!.read() as tf.Tensor2D, this.u!.read() as tf.Tensor1D, false).dataSync()[0]);
   }
 
   call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
@@ -93,10 +96,8 @@ export class SpectralNormDense extends tf.layers.Layer {
         for (let i = 0; i < this.powerIterations; i++) u = powerIterationStep(stopGradient(w) as tf.Tensor2D, u).u;
         this.u!.write(u);
       }
-      // σ = vᵀ W u with u, v held constant, so that the gradient reaches W through σ.
-      const uConst = stopGradient(normalize(u)) as tf.Tensor1D;
-      const vConst = stopGradient(normalize(tf.matMul(w, uConst.reshape([-1, 1])).reshape([-1]) as tf.Tensor1D)) as tf.Tensor1D;
-      const sigma = tf.sum(tf.mul(vConst, tf.matMul(w, uConst.reshape([-1, 1])).reshape([-1]))) as tf.Scalar;
+      // u and v are held constant, so that the gradient reaches W through σ only, as in PyTorch.
+      const sigma = estimateSigma(w, u, true);
       const out = tf.add(tf.matMul(x, tf.div(w, sigma)), this.bias!.read());
       return this.activationName === "relu" ? tf.relu(out) : out;
     });

@@ -1,7 +1,7 @@
 import { tf } from "./backend";
 import { assertFinite, assertInteger, assertPositive, assertShape } from "./checks";
 import {
-  discriminatorCost, generatorCost, lsDiscriminatorCost, lsGeneratorCost, LS_ZERO_ONE, type GeneratorCost, type LsTargets,
+  discriminatorCost, generatorCost, lsDiscriminatorCost, LS_ZERO_ONE, type GeneratorCost, type LsTargets,
 } from "./losses";
 import { createRandom, drawSeed } from "./random";
 import type { BatchStream } from "./data";
@@ -108,13 +108,6 @@ function discriminatorCostOf(gan: Gan, realOutputs: tf.Tensor, fakeOutputs: tf.T
     : discriminatorCost(realOutputs, fakeOutputs);
 }
 
-/** G's cost for the GAN's objective, from D's outputs on fakes. */
-function generatorCostOf(gan: Gan, fakeOutputs: tf.Tensor): tf.Scalar {
-  return gan.generatorCost === "least-squares"
-    ? lsGeneratorCost(fakeOutputs, gan.lsTargets.c)
-    : generatorCost(gan.generatorCost, fakeOutputs);
-}
-
 /** What D "says" of a batch: mean probability σ(logit) for cross-entropy, mean raw output for least squares. */
 function meanVerdict(gan: Gan, outputs: tf.Tensor): tf.Scalar {
   return gan.generatorCost === "least-squares" ? tf.mean(outputs) : tf.mean(tf.sigmoid(outputs));
@@ -168,7 +161,7 @@ export function trainGeneratorStep(gan: Gan, batchSize: number, { measureGradien
     const noise = gan.sampleNoise(batchSize);
     const { value, grads } = tf.variableGrads(() => {
       const fakes = gan.generator.apply(noise, { training: true }) as tf.Tensor;
-      return generatorCostOf(gan, gan.discriminator.apply(fakes, { training: true }) as tf.Tensor);
+      return generatorCost(gan.generatorCost, gan.discriminator.apply(fakes, { training: true }) as tf.Tensor, gan.lsTargets);
     }, trainableVariables(gan.generator));
     gan.generatorOptimizer.applyGradients(grads);
     if (!measureGradient) return value.reshape([1]);

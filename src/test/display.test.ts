@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { blockMeans, isNotebook, lossFigure, nativeTfjs, renderFigurePng, renderSampleGrid, roundForDisplay, showFigure, tf } from "../lib";
+import { blockMeans, findChromium, isNotebook, lossFigure, nativeTfjs, renderFigurePng, renderSampleGrid, roundForDisplay, showFigure, tf } from "../lib";
 
 describe("renderSampleGrid", () => {
   it("tiles digits into a PNG of the expected size, black background and grey frame", async () => {
@@ -56,18 +56,13 @@ describe("figures", () => {
 });
 
 describe("renderFigurePng", () => {
-  it("renders a plotly figure to a PNG of the layout's size", { skip: renderFigurePngUnavailable() }, () => {
+  it("renders a plotly figure to a PNG of the layout's size", { skip: findChromium() === null && "no Chromium installed (scripts/setup.mjs installs it)" }, () => {
     const figure = { data: [{ type: "scatter", x: [1, 2, 3], y: [2, 1, 3] }], layout: { width: 320, height: 200 } };
     const png = renderFigurePng(figure);
     assert.ok(png !== null);
     assert.deepEqual(nativeTfjs().node.decodePng(png, 3).shape, [200, 320, 3]);
   });
 });
-
-function renderFigurePngUnavailable(): string | false {
-  return ["/usr/bin/chromium", process.env.CHROMIUM_PATH].some((p) => p && require("node:fs").existsSync(p))
-    ? false : "no Chromium installed (scripts/setup.mjs installs it)";
-}
 
 describe("linesFigure", () => {
   it("draws one rounded line per series and checks their lengths", async () => {

@@ -8,6 +8,7 @@
 
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -19,7 +20,7 @@ import { chromium } from "playwright-core";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const notebook = process.argv[2] ?? "01-recall-gan.ipynb";
 const screenshotDir = path.join(root, "output", "browser");
-const chromiumPath = [process.env.CHROMIUM_PATH, "/usr/bin/chromium"].find((p) => p && fs.existsSync(p));
+const chromiumPath = createRequire(import.meta.url)("gan-kit").findChromium();
 
 function freePort() {
   return new Promise((resolve, reject) => {
