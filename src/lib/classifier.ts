@@ -109,3 +109,53 @@ export async function loadOrTrainDigitClassifier(args: DigitClassifierArgs): Pro
     tf.dispose([data.images, data.labels, train.images, train.labels, testImages, testLabels]);
   }
 }
+
+export interface LabelScores {
+  /** For each class c, the fraction of images requested as c that the classifier reads as c. */
+  perLabel: number[];
+  /** The fraction over all images. */
+  overall: number;
+  /** How many images were requested per class. */
+  counts: number[];
+}
+
+/**
+ * Scores generated digits against the labels they were drawn for: per requested label and overall.
+ * @param images [n, 784] or [n, 28, 28, 1] in [−1, 1]; `labels` holds n class ids.
+ */
+export function scoreByLabel(model: tf.LayersModel, images: tf.Tensor, labels: ArrayLike<number>): LabelScores {
+  if (labels.length !== images.shape[0]) throw new Error(`got ${labels.length} labels for ${images.shape[0]} images`);
+  const predicted = classifyDigits(model, images);
+  const read = Array.from(predicted.dataSync());
+  predicted.dispose();
+  const hits = new Array<number>(NUM_CLASSES).fill(0);
+  const counts = new Array<number>(NUM_CLASSES).fill(0);
+  Array.from(labels).forEach((label, i) => {
+    if (!Number.isInteger(label) || label < 0 || label >= NUM_CLASSES) {
+      throw new Error(`labels[${i}] is ${label}; labels must be integers in [0, ${NUM_CLASSES})`);
+    }
+    counts[label] += 1;
+    if (read[i] === label) hits[label] += 1;
+  });
+  const total = hits.reduce((a, b) => a + b, 0);
+  return { perLabel: hits.map((h, c) => (counts[c] === 0 ? Number.NaN : h / counts[c])), overall: total / labels.length, counts };
+}
+
+/** How many of `images` the classifier reads as each digit 0–9: [10] counts. */
+export function countPredictedDigits(model: tf.LayersModel, images: tf.Tensor): number[] {
+  const predicted = classifyDigits(model, images);
+  const counts = new Array<number>(NUM_CLASSES).fill(0);
+  predicted.dataSync().forEach((c) => { counts[c] += 1; });
+  predicted.dispose();
+  return counts;
+}
+
+/** A text table of accuracy per requested label, one row per run, e.g. for runs {"BCE": scores}. */
+export function formatLabelScores(runs: Record<string, LabelScores>): string {
+  const names = Object.keys(runs);
+  const width = Math.max(5, ...names.map((n) => n.length));
+  const cell = (x: number) => (Number.isNaN(x) ? "  –  " : `${(100 * x).toFixed(0)}%`.padStart(5));
+  const header = `${"label".padEnd(width)} |${Array.from({ length: NUM_CLASSES }, (_, c) => String(c).padStart(5)).join("")} |   all`;
+  const rows = names.map((name) => `${name.padEnd(width)} |${runs[name].perLabel.map(cell).join("")} | ${cell(runs[name].overall)}`);
+  return [header, "-".repeat(header.length), ...rows].join("\n");
+}

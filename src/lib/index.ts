@@ -14,14 +14,16 @@ export {
   optimalLsDiscriminator, pearsonChiSquare, scaleArray, uniformDensity, type Grid,
 } from "./maths";
 export {
-  buildConvDiscriminator, buildConvGenerator, buildMlpDiscriminator, buildMlpGenerator, countParameters,
-  type ConvDiscriminatorArgs, type ConvGeneratorArgs, type MlpDiscriminatorArgs, type MlpGeneratorArgs,
+  buildConditionalMlpDiscriminator, buildConditionalMlpGenerator, buildConvDiscriminator, buildConvGenerator,
+  buildMlpDiscriminator, buildMlpGenerator, countParameters,
+  type ConditionalMlpDiscriminatorArgs, type ConditionalMlpGeneratorArgs, type LabelEncoding, type ConvDiscriminatorArgs, type ConvGeneratorArgs, type MlpDiscriminatorArgs, type MlpGeneratorArgs,
 } from "./models";
 export { createRandom, createSeedSequence, drawSeed, shuffledIndices, type Random } from "./random";
 export { chooseSettings, isQuickMode, QUICK_MODE_VARIABLE } from "./settings";
 export {
-  createGan, createNoiseSampler, disposeGan, fitLsDiscriminator, formatMetrics, trainDiscriminatorStep, trainGan, trainGeneratorStep,
-  type CreateGanArgs, type DiscriminatorMetrics, type FitLsDiscriminatorArgs, type Gan, type GeneratorMetrics, type NoiseDistribution,
+  createGan, createNoiseSampler, disposeGan, fitLsDiscriminator, formatMetrics, generateImages, interpolateNoise,
+  trainDiscriminatorStep, trainGan, trainGeneratorStep, trainStep,
+  type CreateGanArgs, type GeneratorStepOptions, type DiscriminatorMetrics, type FitLsDiscriminatorArgs, type Gan, type GeneratorMetrics, type NoiseDistribution,
   type NoiseSampler, type NoiseSamplerArgs, type StepMetrics, type TrainGanArgs,
 } from "./training";
 export {
@@ -32,5 +34,7 @@ export {
 } from "./display";
 export { powerIterationStep, spectralNormDense, SpectralNormDense, type SpectralNormDenseArgs } from "./spectral";
 export {
-  classifierAccuracy, classifyDigits, loadOrTrainDigitClassifier, type DigitClassifier, type DigitClassifierArgs,
+  classifierAccuracy, classifyDigits, countPredictedDigits, formatLabelScores, loadOrTrainDigitClassifier, scoreByLabel,
+  type DigitClassifier, type DigitClassifierArgs, type LabelScores,
 } from "./classifier";
+export { loadOrTrainGenerator, trainingCachePath, type CachedTraining, type CachedTrainingArgs } from "./cache";

@@ -4,14 +4,21 @@
 import { tf } from "./backend";
 import { assertInteger } from "./checks";
 
-/** Passes values through but blocks gradients: the power-iteration vectors are constants. */
-const stopGradient = tf.customGrad((...inputs: Array<tf.Tensor | tf.GradSaveFunc>) => ({
-  value: (inputs[0] as tf.Tensor).clone(),
-  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
-}));
+/** x scaled to unit Euclidean norm (any shape). */
+function normalize<T extends tf.Tensor>(x: T): T {
+  return tf.mul(x, tf.rsqrt(tf.add(tf.sum(tf.square(x)), 1e-12))) as T;
+}
 
-function normalize(x: tf.Tensor1D): tf.Tensor1D {
-  return tf.div(x, tf.add(tf.norm(x), 1e-12)) as tf.Tensor1D;
+/**
+ * One step of power iteration on a kernel W [in, out], with u [1, out] a unit row vector:
+ * v ← normalise(u·Wᵀ) [1, in], u ← normalise(v·W) [1, out]; then σ = v·W·uᵀ, the estimate of W's
+ * largest singular value.
+ */
+function iterateRows(kernel: tf.Tensor2D, u: tf.Tensor2D): { u: tf.Tensor2D; v: tf.Tensor2D; sigma: tf.Scalar } {
+  const v = normalize(tf.matMul(u, kernel, false, true) as tf.Tensor2D);
+  const vw = tf.matMul(v, kernel) as tf.Tensor2D;
+  const uNext = normalize(vw);
+  return { u: uNext, v, sigma: tf.sum(tf.mul(vw, uNext)) };
 }
 
 /**
@@ -21,19 +28,9 @@ function normalize(x: tf.Tensor1D): tf.Tensor1D {
  */
 export function powerIterationStep(kernel: tf.Tensor2D, u: tf.Tensor1D): { sigma: tf.Scalar; u: tf.Tensor1D } {
   return tf.tidy(() => {
-    const v = normalize(tf.matMul(kernel, u.reshape([-1, 1])).reshape([-1]) as tf.Tensor1D);
-    const uNext = normalize(tf.matMul(kernel, v.reshape([-1, 1]), true).reshape([-1]) as tf.Tensor1D);
-    const sigma = tf.sum(tf.mul(v, tf.matMul(kernel, uNext.reshape([-1, 1])).reshape([-1]))) as tf.Scalar;
-    return { sigma, u: uNext };
+    const step = iterateRows(kernel, u.reshape([1, -1]));
+    return { sigma: step.sigma, u: step.u.reshape([-1]) as tf.Tensor1D };
   });
-}
-
-/** σ ≈ vᵀ W u with u normalised and v = normalise(W u); `freeze` stops gradients through u and v. */
-function estimateSigma(w: tf.Tensor2D, u: tf.Tensor1D, freeze: boolean): tf.Scalar {
-  const hold = (t: tf.Tensor1D) => (freeze ? stopGradient(t) as tf.Tensor1D : t);
-  const uUnit = hold(normalize(u));
-  const wu = tf.matMul(w, uUnit.reshape([-1, 1])).reshape([-1]) as tf.Tensor1D;
-  return tf.sum(tf.mul(hold(normalize(wu)), wu)) as tf.Scalar;
 }
 
 export interface SpectralNormDenseArgs {
@@ -84,22 +81,46 @@ export class SpectralNormDense extends tf.layers.Layer {
   /** σ(W) as currently estimated (no power-iteration step). */
   currentSigma(): number {
     if (this.kernel === null || this.u === null) throw new Error(`${this.name} is not built yet`);
-    return tf.tidy(() => estimateSigma(this.kernel!.read() as tf.Tensor2D, this.u!.read() as tf.Tensor1D, false).dataSync()[0]);
+    return tf.tidy(() => this.sigmaFrom(this.kernel!.read() as tf.Tensor2D, false).dataSync()[0]);
+  }
+
+  /**
+   * σ(W) from the stored u, after `powerIterations` steps when `iterate` (which also stores the new
+   * u). It is one differentiable op whose gradient is dσ/dW = vᵀu, with u and v held constant as in
+   * PyTorch; the power iteration itself stays off the gradient tape, so it costs a dozen kernels
+   * per call rather than hundreds.
+   */
+  private sigmaFrom(w: tf.Tensor2D, iterate: boolean): tf.Scalar {
+    const sigmaOf = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const [kernel, save] = [args[0] as tf.Tensor2D, args[1] as tf.GradSaveFunc];
+      const stored = (this.u!.read() as tf.Tensor1D).reshape([1, this.units]) as tf.Tensor2D;
+      let step: { u: tf.Tensor2D; v: tf.Tensor2D; sigma: tf.Scalar };
+      if (iterate) {
+        step = iterateRows(kernel, stored);
+        for (let i = 1; i < this.powerIterations; i++) step = iterateRows(kernel, step.u);
+        this.u!.write(step.u.reshape([this.units]));
+      } else {
+        // Inference reads σ = v·W·uᵀ with the stored u, v = normalise(u·Wᵀ), and changes nothing.
+        const v = normalize(tf.matMul(stored, kernel, false, true) as tf.Tensor2D);
+        step = { u: stored, v, sigma: tf.sum(tf.mul(tf.matMul(v, kernel), stored)) };
+      }
+      save([step.v, step.u]);
+      return {
+        value: step.sigma,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.matMul(saved[0], saved[1], true, false)),
+      };
+    });
+    return sigmaOf(w) as tf.Scalar;
   }
 
   call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
       const w = this.kernel!.read() as tf.Tensor2D;
-      let u = this.u!.read() as tf.Tensor1D;
-      if (kwargs.training) {
-        for (let i = 0; i < this.powerIterations; i++) u = powerIterationStep(stopGradient(w) as tf.Tensor2D, u).u;
-        this.u!.write(u);
-      }
-      // u and v are held constant, so that the gradient reaches W through σ only, as in PyTorch.
-      const sigma = estimateSigma(w, u, true);
-      const out = tf.add(tf.matMul(x, tf.div(w, sigma)), this.bias!.read());
-      return this.activationName === "relu" ? tf.relu(out) : out;
+      const normalized = tf.div(w, this.sigmaFrom(w, kwargs.training === true)) as tf.Tensor2D;
+      return tf.fused.matMul({
+        a: x as tf.Tensor2D, b: normalized, bias: this.bias!.read(), activation: this.activationName,
+      });
     });
   }
 

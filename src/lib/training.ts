@@ -42,6 +42,12 @@ export interface Gan {
   lsTargets: LsTargets;
   latentSize: number;
   sampleNoise: NoiseSampler;
+  /** Whether both networks also take the class label (a conditional GAN). */
+  conditional: boolean;
+  /** Weight λ of the L1 term λ·mean|G(z, y) − x| added to G's cost (conditional GANs only; 0 = off). */
+  l1Weight: number;
+  /** L2 weight decay added to every gradient, as PyTorch's Adam applies `weight_decay`. */
+  weightDecay: number;
 }
 
 export interface CreateGanArgs {
@@ -58,6 +64,13 @@ export interface CreateGanArgs {
   noise?: NoiseDistribution;
   /** Seed of the noise drawn during training. */
   seed: number;
+  /** L2 weight decay λ: each gradient g of a weight w becomes g + λ·w (PyTorch's Adam `weight_decay`). Default 0. */
+  weightDecay?: number;
+  /**
+   * Conditional GANs: weight λ of an L1 term λ·mean|G(z, y) − x| in G's cost, which pulls each fake
+   * towards the real digit x of the same batch row and label y. Default 0 (off).
+   */
+  l1Weight?: number;
 }
 
 /** Pairs the two networks with one Adam optimiser each, after checking that their shapes fit. */
@@ -70,6 +83,18 @@ export function createGan(args: CreateGanArgs): Gan {
   if (!(beta2 >= 0 && beta2 < 1)) throw new Error(`beta2 must be in [0, 1), got ${beta2}`);
   const latentSize = generator.inputs[0].shape[1];
   if (typeof latentSize !== "number") throw new Error("the generator's input must be [batch, latentSize]");
+  const conditional = generator.inputs.length === 2;
+  if (discriminator.inputs.length !== generator.inputs.length) {
+    throw new Error(`the generator takes ${generator.inputs.length} input(s) and the discriminator ${discriminator.inputs.length}: `
+      + "both must be conditional ([x, labels]) or neither");
+  }
+  const weightDecay = args.weightDecay ?? 0;
+  const l1Weight = args.l1Weight ?? 0;
+  assertFinite("weightDecay", weightDecay);
+  assertFinite("l1Weight", l1Weight);
+  if (weightDecay < 0) throw new Error(`weightDecay must be >= 0, got ${weightDecay}`);
+  if (l1Weight < 0) throw new Error(`l1Weight must be >= 0, got ${l1Weight}`);
+  if (l1Weight > 0 && !conditional) throw new Error("l1Weight needs a conditional GAN: the L1 term compares a fake with a real digit of its label");
   const generated = generator.outputs[0].shape.slice(1).join(",");
   const accepted = discriminator.inputs[0].shape.slice(1).join(",");
   if (generated !== accepted) {
@@ -78,7 +103,7 @@ export function createGan(args: CreateGanArgs): Gan {
   const lsTargets = args.lsTargets ?? LS_ZERO_ONE;
   Object.entries(lsTargets).forEach(([name, value]) => assertFinite(`lsTargets.${name}`, value));
   return {
-    generator, discriminator, generatorCost, lsTargets, latentSize,
+    generator, discriminator, generatorCost, lsTargets, latentSize, conditional, weightDecay, l1Weight,
     generatorOptimizer: tf.train.adam(learningRate, beta1, beta2),
     discriminatorOptimizer: tf.train.adam(learningRate, beta1, beta2),
     sampleNoise: createNoiseSampler({ latentSize, distribution: args.noise ?? "normal", seed: args.seed }),
@@ -99,6 +124,8 @@ export interface GeneratorMetrics {
   gLoss: number;
   /** Euclidean norm of the gradient of J(G) over all of G's weights, when asked for. */
   gradNorm?: number;
+  /** mean|G(z, y) − x| on this batch, when the GAN has an L1 term (gLoss includes λ times it). */
+  l1?: number;
 }
 
 /** D's cost for the GAN's objective, from D's outputs on real and fake batches. */
@@ -117,6 +144,32 @@ function trainableVariables(model: tf.LayersModel): tf.Variable[] {
   return model.trainableWeights.map((w) => w.read() as tf.Variable);
 }
 
+/** Labels as the conditional models take them: [batch] or [batch, 1] class ids → [batch, 1]. */
+function labelColumn(labels: tf.Tensor, batch: number): tf.Tensor2D {
+  assertShape("labels", labels.shape.length === 2 ? labels.shape : [...labels.shape, 1], [batch, 1]);
+  return labels.reshape([batch, 1]);
+}
+
+/** Checks that `labels` are given exactly when the GAN is conditional; returns them as [batch, 1]. */
+function labelsFor(gan: Gan, labels: tf.Tensor | undefined, batch: number): tf.Tensor2D | undefined {
+  if (gan.conditional && labels === undefined) throw new Error("this GAN is conditional: pass the batch's labels");
+  if (!gan.conditional && labels !== undefined) throw new Error("this GAN is not conditional: it takes no labels");
+  return labels === undefined ? undefined : labelColumn(labels, batch);
+}
+
+/** Runs a network on x, with the labels as its second input when the GAN is conditional. */
+function run(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor | undefined): tf.Tensor {
+  return model.apply(labels === undefined ? x : [x, labels], { training: true }) as tf.Tensor;
+}
+
+/** Applies one optimiser step, first adding weight decay λ·w to each gradient when λ > 0. */
+function applyUpdate(optimizer: tf.Optimizer, grads: tf.NamedTensorMap, variables: tf.Variable[], weightDecay: number): void {
+  if (weightDecay > 0) {
+    variables.forEach((v) => { grads[v.name] = tf.add(grads[v.name], tf.mul(v, weightDecay)); });
+  }
+  optimizer.applyGradients(grads);
+}
+
 function readFinite(values: tf.Tensor, names: string[]): number[] {
   const numbers = Array.from(values.dataSync());
   values.dispose();
@@ -131,19 +184,23 @@ function readFinite(values: tf.Tensor, names: string[]): number[] {
 /**
  * One update of the discriminator on a real batch and a batch of fresh fakes; G is not changed.
  * @param realImages [batch, ...D's input shape], values in [−1, 1].
+ * @param labels [batch] class ids of the real images, for a conditional GAN (the fakes get the same labels).
  */
-export function trainDiscriminatorStep(gan: Gan, realImages: tf.Tensor): DiscriminatorMetrics {
+export function trainDiscriminatorStep(gan: Gan, realImages: tf.Tensor, labels?: tf.Tensor): DiscriminatorMetrics {
   const expected = gan.discriminator.inputs[0].shape.map((s) => s ?? -1);
   assertShape("realImages", realImages.shape, expected);
   const kept: tf.Tensor[] = [];
   const values = tf.tidy(() => {
-    const fakes = gan.generator.apply(gan.sampleNoise(realImages.shape[0]), { training: true }) as tf.Tensor;
-    const cost = gan.discriminatorOptimizer.minimize(() => {
-      const realLogits = gan.discriminator.apply(realImages, { training: true }) as tf.Tensor;
-      const fakeLogits = gan.discriminator.apply(fakes, { training: true }) as tf.Tensor;
+    const y = labelsFor(gan, labels, realImages.shape[0]);
+    const fakes = run(gan.generator, gan.sampleNoise(realImages.shape[0]), y);
+    const variables = trainableVariables(gan.discriminator);
+    const { value: cost, grads } = tf.variableGrads(() => {
+      const realLogits = run(gan.discriminator, realImages, y);
+      const fakeLogits = run(gan.discriminator, fakes, y);
       kept.push(tf.keep(realLogits), tf.keep(fakeLogits));
       return discriminatorCostOf(gan, realLogits, fakeLogits);
-    }, true, trainableVariables(gan.discriminator)) as tf.Scalar;
+    }, variables);
+    applyUpdate(gan.discriminatorOptimizer, grads, variables, gan.weightDecay);
     return tf.stack([cost, meanVerdict(gan, kept[0]), meanVerdict(gan, kept[1])]);
   });
   tf.dispose(kept);
@@ -151,25 +208,52 @@ export function trainDiscriminatorStep(gan: Gan, realImages: tf.Tensor): Discrim
   return { dLoss, dReal, dFake };
 }
 
+export interface GeneratorStepOptions {
+  /** Also report the norm of J(G)'s gradient over G's weights. */
+  measureGradient?: boolean;
+  /** Conditional GANs: [batchSize] class ids of the digits G is asked to draw. */
+  labels?: tf.Tensor;
+  /** Conditional GANs with an L1 term: the real digits [batchSize, ...] the fakes are compared with. */
+  realImages?: tf.Tensor;
+}
+
 /**
- * One update of the generator through a frozen discriminator, on `batchSize` fresh noise vectors.
- * With `measureGradient`, also reports the norm of J(G)'s gradient over G's weights.
+ * One update of the generator through a frozen discriminator, on `batchSize` fresh noise vectors
+ * (and, for a conditional GAN, the given labels).
  */
-export function trainGeneratorStep(gan: Gan, batchSize: number, { measureGradient = false } = {}): GeneratorMetrics {
+export function trainGeneratorStep(gan: Gan, batchSize: number, options: GeneratorStepOptions = {}): GeneratorMetrics {
+  const { measureGradient = false, realImages } = options;
   assertInteger("batchSize", batchSize);
+  if (gan.l1Weight > 0) {
+    if (realImages === undefined) throw new Error("this GAN has an L1 term: pass the real images of the batch");
+    assertShape("realImages", realImages.shape, [batchSize, ...gan.generator.outputs[0].shape.slice(1).map((s) => s ?? -1)]);
+  }
+  const kept: tf.Tensor[] = [];  // the L1 term, read out of the gradient closure
   const values = tf.tidy(() => {
+    const y = labelsFor(gan, options.labels, batchSize);
     const noise = gan.sampleNoise(batchSize);
+    const variables = trainableVariables(gan.generator);
     const { value, grads } = tf.variableGrads(() => {
-      const fakes = gan.generator.apply(noise, { training: true }) as tf.Tensor;
-      return generatorCost(gan.generatorCost, gan.discriminator.apply(fakes, { training: true }) as tf.Tensor, gan.lsTargets);
-    }, trainableVariables(gan.generator));
-    gan.generatorOptimizer.applyGradients(grads);
-    if (!measureGradient) return value.reshape([1]);
-    const squares = Object.values(grads).map((g) => tf.sum(tf.square(g)));
-    return tf.stack([value, tf.sqrt(tf.addN(squares))]);
+      const fakes = run(gan.generator, noise, y);
+      const cost = generatorCost(gan.generatorCost, run(gan.discriminator, fakes, y), gan.lsTargets);
+      if (gan.l1Weight === 0) return cost;
+      const l1 = tf.keep(tf.mean(tf.abs(tf.sub(fakes, realImages!))));
+      kept.push(l1);
+      return tf.add(cost, tf.mul(l1, gan.l1Weight)) as tf.Scalar;
+    }, variables);
+    const reported: tf.Tensor[] = [value];
+    if (measureGradient) reported.push(tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))));
+    reported.push(...kept);
+    applyUpdate(gan.generatorOptimizer, grads, variables, gan.weightDecay);
+    return tf.stack(reported);
   });
-  const [gLoss, gradNorm] = readFinite(values, ["the generator loss", "the generator's gradient norm"]);
-  return measureGradient ? { gLoss, gradNorm } : { gLoss };
+  tf.dispose(kept);
+  const names = ["the generator loss", ...(measureGradient ? ["the generator's gradient norm"] : []), ...(gan.l1Weight > 0 ? ["the L1 term"] : [])];
+  const numbers = readFinite(values, names);
+  const metrics: GeneratorMetrics = { gLoss: numbers[0] };
+  if (measureGradient) metrics.gradNorm = numbers[1];
+  if (gan.l1Weight > 0) metrics.l1 = numbers[numbers.length - 1];
+  return metrics;
 }
 
 /** What one full training step (a D update, then a G update) reports. */
@@ -187,20 +271,27 @@ export interface TrainGanArgs {
   onStep?: (metrics: StepMetrics) => void;
 }
 
+/**
+ * One full training step on the next batch of `batches`: a D update, then a G update. A
+ * conditional GAN uses the batch's labels for both, and its real digits for the L1 term.
+ */
+export function trainStep(gan: Gan, batches: BatchStream): DiscriminatorMetrics & GeneratorMetrics {
+  const { images, labels } = gan.conditional ? batches.nextBatch() : { images: batches.nextImages(), labels: undefined };
+  try {
+    const d = trainDiscriminatorStep(gan, images, labels);
+    const g = trainGeneratorStep(gan, batches.batchSize, { labels, realImages: gan.l1Weight > 0 ? images : undefined });
+    return { ...d, ...g };
+  } finally {
+    tf.dispose([images, ...(labels === undefined ? [] : [labels])]);
+  }
+}
+
 /** Alternates one discriminator and one generator update for `steps` steps; returns every step's metrics. */
 export function trainGan({ gan, batches, steps, firstStep = 1, onStep }: TrainGanArgs): StepMetrics[] {
   assertInteger("steps", steps, 0);
   const history: StepMetrics[] = [];
   for (let step = firstStep; step < firstStep + steps; step++) {
-    const real = batches.nextImages();
-    let d: DiscriminatorMetrics;
-    try {
-      d = trainDiscriminatorStep(gan, real);
-    } finally {
-      real.dispose();
-    }
-    const g = trainGeneratorStep(gan, batches.batchSize);
-    const metrics = { step, ...d, ...g };
+    const metrics = { step, ...trainStep(gan, batches) };
     history.push(metrics);
     onStep?.(metrics);
   }
@@ -262,4 +353,50 @@ export function fitLsDiscriminator({ model, sampleReal, sampleFake, targets, ste
     optimizer.dispose();
   }
   return costs;
+}
+
+/** Number of classes a conditional generator accepts, read from its label layer. */
+function classCount(generator: tf.LayersModel): number {
+  const table = generator.layers.find((layer) => layer.getClassName() === "Embedding");
+  if (table === undefined) throw new Error(`${generator.name} has no label layer (Embedding)`);
+  return table.getConfig().inputDim as number;
+}
+
+/**
+ * Draws images from a trained generator in inference mode (BatchNorm uses its running averages).
+ * @param noise [n, latentSize].
+ * @param labels n class ids, for a conditional generator; each must be an integer in [0, classes).
+ * @returns [n, ...the generator's output shape].
+ */
+export function generateImages(generator: tf.LayersModel, noise: tf.Tensor2D, labels?: ArrayLike<number>): tf.Tensor {
+  const conditional = generator.inputs.length === 2;
+  if (conditional !== (labels !== undefined)) {
+    throw new Error(conditional ? `${generator.name} is conditional: pass one label per noise vector` : `${generator.name} takes no labels`);
+  }
+  assertShape("noise", noise.shape, [-1, generator.inputs[0].shape[1] ?? -1]);
+  if (labels === undefined) return generator.predict(noise) as tf.Tensor;
+  if (labels.length !== noise.shape[0]) throw new Error(`got ${labels.length} labels for ${noise.shape[0]} noise vectors`);
+  const classes = classCount(generator);
+  Array.from(labels).forEach((label, i) => {
+    if (!Number.isInteger(label) || label < 0 || label >= classes) {
+      throw new Error(`labels[${i}] is ${label}; labels must be integers in [0, ${classes})`);
+    }
+  });
+  return tf.tidy(() => generator.predict([noise, tf.tensor2d(Array.from(labels), [labels.length, 1])]) as tf.Tensor);
+}
+
+/**
+ * Points on the straight line from z₀ to z₁, both ends included: [count, latentSize], row i at
+ * z₀ + (z₁ − z₀)·i/(count − 1).
+ * @param start [latentSize] or [1, latentSize]; the same for `end`.
+ */
+export function interpolateNoise(start: tf.Tensor, end: tf.Tensor, count: number): tf.Tensor2D {
+  assertInteger("count", count, 2);
+  const size = start.size;
+  assertShape("end", [end.size], [size]);
+  return tf.tidy(() => {
+    const t = tf.linspace(0, 1, count).reshape([count, 1]);
+    const [z0, z1] = [start.reshape([1, size]), end.reshape([1, size])];
+    return tf.add(z0, tf.mul(t, tf.sub(z1, z0))) as tf.Tensor2D;
+  });
 }

@@ -75,6 +75,28 @@ describe("spectral normalisation", () => {
     assert.deepEqual((model.predict(x) as tf.Tensor).shape, [8, 3]);
   });
 
+  it("differentiates through W only: the gradient equals that of x·W/(vᵀWu) with u and v held constant", () => {
+    const layer = spectralNormDense({ units: 4, inputShape: [6], seed: 3 });
+    const model = tf.sequential({ layers: [layer] });
+    const [, bias, u0] = model.getWeights();
+    model.setWeights([tf.tensor2d(w), bias, u0]);
+    const initialU = tf.tensor2d(Array.from(u0.dataSync()), [1, 4]);  // a copy: getWeights() returns the variables themselves
+    const x = tf.randomNormal([5, 6], 0, 1, "float32", 9);
+    const kernel = model.trainableWeights[0].read() as tf.Variable;
+    const { grads } = tf.variableGrads(() => tf.sum(tf.square(model.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar, [kernel]);
+    // One power-iteration step ran first: v from the initial u, then the new u (now stored) from v.
+    const v = tf.matMul(initialU, tf.tensor2d(w), false, true);
+    const vUnit = v.div(tf.norm(v));
+    const u = model.getWeights()[2].reshape([1, 4]);
+    const expected = tf.grad((k: tf.Tensor) => {
+      const sigma = tf.sum(tf.mul(tf.matMul(vUnit, k), u));
+      return tf.sum(tf.square(tf.add(tf.matMul(x, tf.div(k, sigma)), bias)));
+    })(tf.tensor2d(w));
+    const gap = tf.abs(tf.sub(grads[kernel.name], expected)).max().dataSync()[0];
+    const size = tf.abs(expected).max().dataSync()[0];
+    assert.ok(gap < 1e-4 * size, `largest gap ${gap} against gradient entries up to ${size}`);
+  });
+
   it("rejects bad sizes, naming them", () => {
     assert.throws(() => spectralNormDense({ units: 0 }), /units must be an integer >= 1, got 0/);
     assert.throws(() => spectralNormDense({ units: 2, powerIterations: 0 }), /powerIterations must be an integer >= 1, got 0/);

@@ -1,0 +1,71 @@
+// A trained generator cached on disk, keyed by everything that decides it, so that re-running a
+// notebook after its first full run loads the result instead of training again.
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+
+import { nativeTfjs, tf } from "./backend";
+import type { StepMetrics } from "./training";
+
+export interface CachedTrainingArgs {
+  /** Folder for the cache (the project's data/). */
+  cacheDir: string;
+  /** Name of the run; its folder is `<name>-<hash of settings and architecture>`. */
+  name: string;
+  /** Everything besides the architecture that decides the result: hyperparameters, seeds, steps. */
+  settings: object;
+  /** The generator to train, or to fill with the cached weights. */
+  generator: tf.LayersModel;
+  /** The discriminator it trains against (its architecture is part of the key). */
+  discriminator: tf.LayersModel;
+  /** Trains `generator` in place and returns every step's metrics. */
+  train: () => Promise<StepMetrics[]> | StepMetrics[];
+}
+
+export interface CachedTraining {
+  history: StepMetrics[];
+  /** Wall-clock seconds the training took when it ran (from the cache, the original run's time). */
+  seconds: number;
+  fromCache: boolean;
+  cachePath: string;
+}
+
+/** The cache folder for these settings and these two architectures. */
+export function trainingCachePath({ cacheDir, name, settings, generator, discriminator }: Omit<CachedTrainingArgs, "train">): string {
+  const key = createHash("sha256")
+    .update(JSON.stringify([settings, generator.toJSON(null, false), discriminator.toJSON(null, false)]))
+    .digest("hex").slice(0, 12);
+  return path.join(cacheDir, `${name}-${key}`);
+}
+
+/**
+ * Loads the generator's weights and the training history from the cache when this exact run
+ * was made before; otherwise calls `train`, then saves both. A run that throws leaves no cache
+ * behind: files are written to a temporary folder that is renamed only when complete.
+ */
+export async function loadOrTrainGenerator(args: CachedTrainingArgs): Promise<CachedTraining> {
+  nativeTfjs();  // the file:// model store needs tfjs-node; this fails with the reason when it did not load
+  const cachePath = trainingCachePath(args);
+  const modelFile = path.join(cachePath, "model.json");
+  if (fs.existsSync(modelFile)) {
+    const saved = await tf.loadLayersModel(`file://${modelFile}`);
+    try {
+      args.generator.setWeights(saved.getWeights());
+    } finally {
+      saved.dispose();
+    }
+    const { history, seconds } = JSON.parse(fs.readFileSync(path.join(cachePath, "history.json"), "utf8"));
+    return { history, seconds, fromCache: true, cachePath };
+  }
+  const started = Date.now();
+  const history = await args.train();
+  const seconds = (Date.now() - started) / 1000;
+  const partial = `${cachePath}.partial-${process.pid}`;
+  fs.rmSync(partial, { recursive: true, force: true });
+  await args.generator.save(`file://${partial}`);
+  fs.writeFileSync(path.join(partial, "history.json"), JSON.stringify({ seconds, history }));
+  fs.writeFileSync(path.join(partial, "settings.json"), `${JSON.stringify(args.settings, null, 2)}\n`);
+  fs.rmSync(cachePath, { recursive: true, force: true });
+  fs.renameSync(partial, cachePath);
+  return { history, seconds, fromCache: false, cachePath };
+}
