@@ -4,7 +4,8 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
-import { nativeTfjs, tf } from "./backend";
+import { tf } from "./backend";
+import { loadModelFiles, saveModelFiles } from "./files";
 import type { StepMetrics } from "./training";
 
 export interface CachedTrainingArgs {
@@ -44,11 +45,10 @@ export function trainingCachePath({ cacheDir, name, settings, generator, discrim
  * behind: files are written to a temporary folder that is renamed only when complete.
  */
 export async function loadOrTrainGenerator(args: CachedTrainingArgs): Promise<CachedTraining> {
-  nativeTfjs();  // the file:// model store needs tfjs-node; this fails with the reason when it did not load
   const cachePath = trainingCachePath(args);
   const modelFile = path.join(cachePath, "model.json");
   if (fs.existsSync(modelFile)) {
-    const saved = await tf.loadLayersModel(`file://${modelFile}`);
+    const saved = await loadModelFiles(cachePath);
     try {
       args.generator.setWeights(saved.getWeights());
     } finally {
@@ -62,7 +62,7 @@ export async function loadOrTrainGenerator(args: CachedTrainingArgs): Promise<Ca
   const seconds = (Date.now() - started) / 1000;
   const partial = `${cachePath}.partial-${process.pid}`;
   fs.rmSync(partial, { recursive: true, force: true });
-  await args.generator.save(`file://${partial}`);
+  await saveModelFiles(args.generator, partial);
   fs.writeFileSync(path.join(partial, "history.json"), JSON.stringify({ seconds, history }));
   fs.writeFileSync(path.join(partial, "settings.json"), `${JSON.stringify(args.settings, null, 2)}\n`);
   fs.rmSync(cachePath, { recursive: true, force: true });

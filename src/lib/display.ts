@@ -5,7 +5,8 @@ import path from "node:path";
 
 import { GIFEncoder } from "gifenc";
 
-import { nativeTfjs, tf } from "./backend";
+import { tf } from "./backend";
+import { encodePng } from "./files";
 import { assertInteger } from "./checks";
 import { IMAGE_SIZE } from "./data";
 import { formatMetrics, type StepMetrics } from "./training";
@@ -96,12 +97,12 @@ export function composeSampleGrid(images: tf.Tensor, { columns, scale = 2, paddi
 /**
  * Tiles digits into one grayscale PNG (see composeSampleGrid for the layout).
  * @param images [n, 784] or [n, 28, 28, 1], values in [−1, 1].
- * @returns PNG bytes, encoded by tfjs-node.
+ * @returns PNG bytes.
  */
 export async function renderSampleGrid(images: tf.Tensor, args: SampleGridArgs = {}): Promise<Uint8Array> {
   const grid = composeSampleGrid(images, args);
   try {
-    return await nativeTfjs().node.encodePng(grid);
+    return encodePng(grid);
   } finally {
     grid.dispose();
   }

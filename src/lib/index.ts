@@ -1,5 +1,6 @@
 // gan-kit: the helper package of the GAN Step by Step notebooks.
-export { selectBackend, nativeTfjs, tf, type BackendReport } from "./backend";
+export { backendReady, BACKEND_VARIABLE, nativeTfjs, selectBackend, tf, type BackendReport } from "./backend";
+export { encodePng, loadModelFiles, saveModelFiles } from "./files";
 export { assertFinite, assertInteger, assertPositive, assertShape } from "./checks";
 export {
   createBatchStream, loadMnist, EMBEDDED_DIGITS, IMAGE_SIZE, NUM_CLASSES, PIXELS,
@@ -15,9 +16,11 @@ export {
 } from "./maths";
 export {
   buildConditionalMlpDiscriminator, buildConditionalMlpGenerator, buildConvDiscriminator, buildConvGenerator,
+  buildDcganDiscriminator, buildDcganGenerator, type DcganArgs,
   buildMlpDiscriminator, buildMlpGenerator, countParameters,
   type ConditionalMlpDiscriminatorArgs, type ConditionalMlpGeneratorArgs, type LabelEncoding, type ConvDiscriminatorArgs, type ConvGeneratorArgs, type MlpDiscriminatorArgs, type MlpGeneratorArgs,
 } from "./models";
+export { LeanAdam, type LeanAdamArgs } from "./optimizer";
 export { createRandom, createSeedSequence, drawSeed, shuffledIndices, type Random } from "./random";
 export { chooseSettings, isQuickMode, QUICK_MODE_VARIABLE } from "./settings";
 export {
@@ -34,7 +37,7 @@ export {
 } from "./display";
 export { powerIterationStep, spectralNormDense, SpectralNormDense, type SpectralNormDenseArgs } from "./spectral";
 export {
-  classifierAccuracy, classifyDigits, countPredictedDigits, formatLabelScores, loadOrTrainDigitClassifier, scoreByLabel,
+  classifierAccuracy, classifyDigits, confidentShare, countPredictedDigits, formatLabelScores, loadOrTrainDigitClassifier, pixelSpread, scoreByLabel,
   type DigitClassifier, type DigitClassifierArgs, type LabelScores,
 } from "./classifier";
 export { loadOrTrainGenerator, trainingCachePath, type CachedTraining, type CachedTrainingArgs } from "./cache";

@@ -205,6 +205,8 @@ export interface ConditionalMlpGeneratorArgs {
   /** Length of the label vector concatenated to z (32 in the seed). */
   labelSize?: number;
   labelEncoding?: LabelEncoding;
+  /** BatchNorm after each hidden dense layer (default true, as in the seed). */
+  batchNorm?: boolean;
   outputSize?: number;
   seed: number;
 }
@@ -215,7 +217,7 @@ export interface ConditionalMlpGeneratorArgs {
  * (dense → BatchNorm → GELU) per hidden layer and dense → tanh: images [batch, outputSize] in (−1, 1).
  */
 export function buildConditionalMlpGenerator(args: ConditionalMlpGeneratorArgs): tf.LayersModel {
-  const { latentSize, hiddenUnits, numClasses = 10, labelSize = 32, labelEncoding = "embedding", outputSize = PIXELS, seed } = args;
+  const { latentSize, hiddenUnits, numClasses = 10, labelSize = 32, labelEncoding = "embedding", batchNorm = true, outputSize = PIXELS, seed } = args;
   assertInteger("latentSize", latentSize);
   assertInteger("outputSize", outputSize);
   assertInteger("seed", seed);
@@ -228,7 +230,7 @@ export function buildConditionalMlpGenerator(args: ConditionalMlpGeneratorArgs):
   let h = tf.layers.concatenate({ name: "g_concat" }).apply([z, code]) as tf.SymbolicTensor;
   hiddenUnits.forEach((units, i) => {
     h = tf.layers.dense({ units, name: `g_dense${i + 1}`, kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }) }).apply(h) as tf.SymbolicTensor;
-    h = tf.layers.batchNormalization({ name: `g_bn${i + 1}` }).apply(h) as tf.SymbolicTensor;
+    if (batchNorm) h = tf.layers.batchNormalization({ name: `g_bn${i + 1}` }).apply(h) as tf.SymbolicTensor;
     h = tf.layers.activation({ activation: "gelu", name: `g_gelu${i + 1}` }).apply(h) as tf.SymbolicTensor;
   });
   const images = tf.layers.dense({
@@ -275,4 +277,63 @@ export function buildConditionalMlpDiscriminator(args: ConditionalMlpDiscriminat
   });
   const logits = dense(1, "d_logit", hiddenUnits.length === 0).apply(h) as tf.SymbolicTensor;
   return tf.model({ inputs: [images, labels], outputs: logits, name: "conditional_discriminator" });
+}
+
+export interface DcganArgs {
+  /** Size of the noise vector z (for the generator). */
+  latentSize?: number;
+  seed: number;
+}
+
+/** N(0, 0.02) weights, the DCGAN paper's initialisation. */
+function dcganInit(seed: number): ReturnType<typeof tf.initializers.randomNormal> {
+  return tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed });
+}
+
+/**
+ * A generator that follows the DCGAN paper's guidelines, sized for 28×28 digits: z → dense
+ * 7·7·128 → BN → ReLU → reshape [7, 7, 128] → 4×4 stride-2 transposed conv to 64 → BN → ReLU →
+ * 4×4 stride-2 transposed conv to 1 → tanh: images [batch, 28, 28, 1]. No pooling, BatchNorm
+ * everywhere but the output, ReLU inside, N(0, 0.02) weights.
+ */
+export function buildDcganGenerator({ latentSize = 100, seed }: DcganArgs): tf.Sequential {
+  assertInteger("latentSize", latentSize);
+  assertInteger("seed", seed);
+  const nextSeed = createSeedSequence(seed);
+  return tf.sequential({
+    name: "dcgan_generator",
+    layers: [
+      tf.layers.dense({ units: 7 * 7 * 128, useBias: false, inputShape: [latentSize], kernelInitializer: dcganInit(nextSeed()), name: "g_dense" }),
+      tf.layers.batchNormalization({ name: "g_bn1" }),
+      tf.layers.reLU({ name: "g_relu1" }),
+      tf.layers.reshape({ targetShape: [7, 7, 128], name: "g_reshape" }),
+      tf.layers.conv2dTranspose({ filters: 64, kernelSize: 4, strides: 2, padding: "same", useBias: false, kernelInitializer: dcganInit(nextSeed()), name: "g_deconv1" }),
+      tf.layers.batchNormalization({ name: "g_bn2" }),
+      tf.layers.reLU({ name: "g_relu2" }),
+      tf.layers.conv2dTranspose({ filters: 1, kernelSize: 4, strides: 2, padding: "same", activation: "tanh", kernelInitializer: dcganInit(nextSeed()), name: "g_deconv2" }),
+    ],
+  });
+}
+
+/**
+ * A discriminator that follows the DCGAN paper's guidelines: images [batch, 28, 28, 1] → 4×4
+ * stride-2 conv to 64 → LeakyReLU 0.2 (no BatchNorm on the input layer) → 4×4 stride-2 conv to
+ * 128 → BN → LeakyReLU 0.2 → flatten (7·7·128) → dense 1: one logit per image. Strided
+ * convolutions replace pooling; weights N(0, 0.02).
+ */
+export function buildDcganDiscriminator({ seed }: DcganArgs): tf.Sequential {
+  assertInteger("seed", seed);
+  const nextSeed = createSeedSequence(seed);
+  return tf.sequential({
+    name: "dcgan_discriminator",
+    layers: [
+      tf.layers.conv2d({ filters: 64, kernelSize: 4, strides: 2, padding: "same", inputShape: [28, 28, 1], kernelInitializer: dcganInit(nextSeed()), name: "d_conv1" }),
+      tf.layers.leakyReLU({ alpha: 0.2, name: "d_leaky1" }),
+      tf.layers.conv2d({ filters: 128, kernelSize: 4, strides: 2, padding: "same", useBias: false, kernelInitializer: dcganInit(nextSeed()), name: "d_conv2" }),
+      tf.layers.batchNormalization({ name: "d_bn" }),
+      tf.layers.leakyReLU({ alpha: 0.2, name: "d_leaky2" }),
+      tf.layers.flatten({ name: "d_flatten" }),
+      tf.layers.dense({ units: 1, kernelInitializer: dcganInit(nextSeed()), name: "d_logit" }),
+    ],
+  });
 }

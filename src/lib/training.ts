@@ -3,6 +3,7 @@ import { assertFinite, assertInteger, assertPositive, assertShape } from "./chec
 import {
   discriminatorCost, generatorCost, lsDiscriminatorCost, LS_ZERO_ONE, type GeneratorCost, type LsTargets,
 } from "./losses";
+import { LeanAdam } from "./optimizer";
 import { createRandom, drawSeed } from "./random";
 import type { BatchStream } from "./data";
 
@@ -46,8 +47,6 @@ export interface Gan {
   conditional: boolean;
   /** Weight λ of the L1 term λ·mean|G(z, y) − x| added to G's cost (conditional GANs only; 0 = off). */
   l1Weight: number;
-  /** L2 weight decay added to every gradient, as PyTorch's Adam applies `weight_decay`. */
-  weightDecay: number;
 }
 
 export interface CreateGanArgs {
@@ -56,8 +55,13 @@ export interface CreateGanArgs {
   generatorCost?: GeneratorCost;
   /** LSGAN's targets (a, b, c) with "least-squares"; default (0, 1, 1). */
   lsTargets?: LsTargets;
-  /** Adam step size, the same for both players. */
+  /** Adam step size of the generator, and of the discriminator unless `discriminatorLearningRate` is given. */
   learningRate: number;
+  /**
+   * Adam step size of the discriminator when it should differ from G's (the two time-scale update
+   * rule of Heusel et al., 2017; spectrally normalised discriminators usually need a larger one).
+   */
+  discriminatorLearningRate?: number;
   /** Adam's first-moment decay; GANs usually use 0.5 rather than the default 0.9. */
   beta1?: number;
   beta2?: number;
@@ -76,11 +80,9 @@ export interface CreateGanArgs {
 /** Pairs the two networks with one Adam optimiser each, after checking that their shapes fit. */
 export function createGan(args: CreateGanArgs): Gan {
   const { generator, discriminator, generatorCost = "non-saturating", learningRate, beta1 = 0.5, beta2 = 0.999 } = args;
-  assertPositive("learningRate", learningRate);
-  assertFinite("beta1", beta1);
-  assertFinite("beta2", beta2);
-  if (!(beta1 >= 0 && beta1 < 1)) throw new Error(`beta1 must be in [0, 1), got ${beta1}`);
-  if (!(beta2 >= 0 && beta2 < 1)) throw new Error(`beta2 must be in [0, 1), got ${beta2}`);
+  // Checks the optimiser settings before anything else is built.
+  const optimizers = [learningRate, args.discriminatorLearningRate ?? learningRate]
+    .map((rate) => new LeanAdam({ learningRate: rate, beta1, beta2, weightDecay: args.weightDecay ?? 0 }));
   const latentSize = generator.inputs[0].shape[1];
   if (typeof latentSize !== "number") throw new Error("the generator's input must be [batch, latentSize]");
   const conditional = generator.inputs.length === 2;
@@ -88,11 +90,8 @@ export function createGan(args: CreateGanArgs): Gan {
     throw new Error(`the generator takes ${generator.inputs.length} input(s) and the discriminator ${discriminator.inputs.length}: `
       + "both must be conditional ([x, labels]) or neither");
   }
-  const weightDecay = args.weightDecay ?? 0;
   const l1Weight = args.l1Weight ?? 0;
-  assertFinite("weightDecay", weightDecay);
   assertFinite("l1Weight", l1Weight);
-  if (weightDecay < 0) throw new Error(`weightDecay must be >= 0, got ${weightDecay}`);
   if (l1Weight < 0) throw new Error(`l1Weight must be >= 0, got ${l1Weight}`);
   if (l1Weight > 0 && !conditional) throw new Error("l1Weight needs a conditional GAN: the L1 term compares a fake with a real digit of its label");
   const generated = generator.outputs[0].shape.slice(1).join(",");
@@ -103,9 +102,9 @@ export function createGan(args: CreateGanArgs): Gan {
   const lsTargets = args.lsTargets ?? LS_ZERO_ONE;
   Object.entries(lsTargets).forEach(([name, value]) => assertFinite(`lsTargets.${name}`, value));
   return {
-    generator, discriminator, generatorCost, lsTargets, latentSize, conditional, weightDecay, l1Weight,
-    generatorOptimizer: tf.train.adam(learningRate, beta1, beta2),
-    discriminatorOptimizer: tf.train.adam(learningRate, beta1, beta2),
+    generator, discriminator, generatorCost, lsTargets, latentSize, conditional, l1Weight,
+    generatorOptimizer: optimizers[0],
+    discriminatorOptimizer: optimizers[1],
     sampleNoise: createNoiseSampler({ latentSize, distribution: args.noise ?? "normal", seed: args.seed }),
   };
 }
@@ -162,13 +161,6 @@ function run(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor | undefined)
   return model.apply(labels === undefined ? x : [x, labels], { training: true }) as tf.Tensor;
 }
 
-/** Applies one optimiser step, first adding weight decay λ·w to each gradient when λ > 0. */
-function applyUpdate(optimizer: tf.Optimizer, grads: tf.NamedTensorMap, variables: tf.Variable[], weightDecay: number): void {
-  if (weightDecay > 0) {
-    variables.forEach((v) => { grads[v.name] = tf.add(grads[v.name], tf.mul(v, weightDecay)); });
-  }
-  optimizer.applyGradients(grads);
-}
 
 function readFinite(values: tf.Tensor, names: string[]): number[] {
   const numbers = Array.from(values.dataSync());
@@ -193,14 +185,12 @@ export function trainDiscriminatorStep(gan: Gan, realImages: tf.Tensor, labels?:
   const values = tf.tidy(() => {
     const y = labelsFor(gan, labels, realImages.shape[0]);
     const fakes = run(gan.generator, gan.sampleNoise(realImages.shape[0]), y);
-    const variables = trainableVariables(gan.discriminator);
-    const { value: cost, grads } = tf.variableGrads(() => {
+    const cost = gan.discriminatorOptimizer.minimize(() => {
       const realLogits = run(gan.discriminator, realImages, y);
       const fakeLogits = run(gan.discriminator, fakes, y);
       kept.push(tf.keep(realLogits), tf.keep(fakeLogits));
       return discriminatorCostOf(gan, realLogits, fakeLogits);
-    }, variables);
-    applyUpdate(gan.discriminatorOptimizer, grads, variables, gan.weightDecay);
+    }, true, trainableVariables(gan.discriminator)) as tf.Scalar;
     return tf.stack([cost, meanVerdict(gan, kept[0]), meanVerdict(gan, kept[1])]);
   });
   tf.dispose(kept);
@@ -232,7 +222,6 @@ export function trainGeneratorStep(gan: Gan, batchSize: number, options: Generat
   const values = tf.tidy(() => {
     const y = labelsFor(gan, options.labels, batchSize);
     const noise = gan.sampleNoise(batchSize);
-    const variables = trainableVariables(gan.generator);
     const { value, grads } = tf.variableGrads(() => {
       const fakes = run(gan.generator, noise, y);
       const cost = generatorCost(gan.generatorCost, run(gan.discriminator, fakes, y), gan.lsTargets);
@@ -240,11 +229,11 @@ export function trainGeneratorStep(gan: Gan, batchSize: number, options: Generat
       const l1 = tf.keep(tf.mean(tf.abs(tf.sub(fakes, realImages!))));
       kept.push(l1);
       return tf.add(cost, tf.mul(l1, gan.l1Weight)) as tf.Scalar;
-    }, variables);
+    }, trainableVariables(gan.generator));
     const reported: tf.Tensor[] = [value];
     if (measureGradient) reported.push(tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))));
     reported.push(...kept);
-    applyUpdate(gan.generatorOptimizer, grads, variables, gan.weightDecay);
+    gan.generatorOptimizer.applyGradients(grads);
     return tf.stack(reported);
   });
   tf.dispose(kept);

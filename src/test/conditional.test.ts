@@ -6,8 +6,8 @@ import { describe, it } from "node:test";
 
 import {
   buildConditionalMlpDiscriminator, buildConditionalMlpGenerator, buildMlpDiscriminator, buildMlpGenerator,
-  countPredictedDigits, createBatchStream, formatLabelScores, createGan, createNoiseSampler, generateImages, interpolateNoise, loadMnist,
-  loadOrTrainGenerator, scoreByLabel, tf, trainDiscriminatorStep, trainGan, trainGeneratorStep, trainingCachePath,
+  confidentShare, countPredictedDigits, createBatchStream, formatLabelScores, createGan, createNoiseSampler, generateImages, interpolateNoise, loadMnist,
+  loadOrTrainGenerator, pixelSpread, scoreByLabel, LeanAdam, tf, trainDiscriminatorStep, trainGan, trainGeneratorStep, trainingCachePath,
   type Gan, type LabelEncoding,
 } from "../lib";
 
@@ -177,7 +177,7 @@ describe("conditional training", () => {
 describe("scoring generated digits", () => {
   // A stand-in classifier that reads every image as the digit 3.
   const alwaysThree = tf.sequential({
-    layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 10, kernelInitializer: "zeros", biasInitializer: tf.initializers.constant({ value: 0 }) })],
+    layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: "zeros" })],
   });
   alwaysThree.layers[1].setWeights([tf.zeros([784, 10]), tf.oneHot([3], 10).reshape([10]).mul(5)]);
 
@@ -188,10 +188,32 @@ describe("scoring generated digits", () => {
     assert.equal(scores.overall, 0.5);
     assert.deepEqual(scores.counts, [1, 0, 0, 2, 0, 1, 0, 0, 0, 0]);
     assert.deepEqual(countPredictedDigits(alwaysThree, images), [0, 0, 0, 4, 0, 0, 0, 0, 0, 0]);
+    // Its top probability is e⁵/(e⁵ + 9) ≈ 0.943 for every image.
+    assert.equal(confidentShare(alwaysThree, images, 0.9), 1);
+    assert.equal(confidentShare(alwaysThree, images, 0.95), 0);
+    assert.throws(() => confidentShare(alwaysThree, images, 1), /threshold must be in \(0, 1\), got 1/);
     assert.throws(() => scoreByLabel(alwaysThree, images, [3, 3, 5, 12]), /labels\[3\] is 12/);
     const table = formatLabelScores({ "always 3": scores }).split("\n");
     assert.equal(table[0], "label    |    0    1    2    3    4    5    6    7    8    9 |   all");
     assert.equal(table[2], "always 3 |   0%  –    –   100%  –     0%  –    –    –    –   |   50%");
+  });
+});
+
+describe("pixelSpread", () => {
+  it("is 0 for identical images and the per-pixel standard deviation otherwise", () => {
+    assert.equal(pixelSpread(tf.ones([5, 784])), 0);
+    // Two images, every pixel −1 in one and 1 in the other: each pixel's standard deviation is 1.
+    assert.ok(Math.abs(pixelSpread(tf.stack([tf.fill([28, 28, 1], -1), tf.ones([28, 28, 1])])) - 1) < 1e-6);
+    assert.throws(() => pixelSpread(tf.ones([1, 784])), /needs at least 2 images, got 1/);
+  });
+});
+
+describe("two time scales", () => {
+  it("gives D its own learning rate when asked, and checks it", () => {
+    const gan = createGan({ generator: tinyG(), discriminator: tinyD(), learningRate: 1e-4, discriminatorLearningRate: 4e-4, seed: 1 });
+    assert.equal((gan.generatorOptimizer as LeanAdam).learningRate, 1e-4);
+    assert.equal((gan.discriminatorOptimizer as LeanAdam).learningRate, 4e-4);
+    assert.throws(() => createGan({ generator: tinyG(), discriminator: tinyD(), learningRate: 1e-4, discriminatorLearningRate: NaN, seed: 1 }), /learningRate must be a finite number, got NaN/);
   });
 });
 

@@ -63,3 +63,30 @@ describe("conv models (the seed DCGAN)", () => {
     assert.deepEqual(gan.discriminator.getWeights().map((w) => Array.from(w.dataSync())), before);
   });
 });
+
+describe("DCGAN-guideline models", () => {
+  it("G maps [batch, 100] to [batch, 28, 28, 1] in (−1, 1); D maps images to one logit", async () => {
+    const { buildDcganDiscriminator, buildDcganGenerator } = await import("../lib");
+    const g = buildDcganGenerator({ latentSize: 100, seed: 1 });
+    const images = g.predict(tf.randomNormal([3, 100], 0, 1, "float32", 2)) as tf.Tensor;
+    assert.deepEqual(images.shape, [3, 28, 28, 1]);
+    assert.ok((images.abs().max().arraySync() as number) < 1);
+    const d = buildDcganDiscriminator({ seed: 2 });
+    assert.deepEqual(d.getLayer("d_flatten").outputShape, [null, 7 * 7 * 128]);
+    assert.deepEqual((d.predict(images) as tf.Tensor).shape, [3, 1]);
+  });
+
+  it("follows the guidelines: no pooling, BatchNorm but not on D's input or G's output, N(0, 0.02) weights", async () => {
+    const { buildDcganDiscriminator, buildDcganGenerator } = await import("../lib");
+    const [g, d] = [buildDcganGenerator({ seed: 1 }), buildDcganDiscriminator({ seed: 2 })];
+    const kinds = (m: tf.LayersModel) => m.layers.map((l) => l.getClassName());
+    assert.ok(![...kinds(g), ...kinds(d)].some((k) => k.includes("Pooling")));
+    assert.equal(kinds(d)[1], "LeakyReLU", "no BatchNorm right after D's first conv");
+    assert.notEqual(kinds(g)[kinds(g).length - 2], "BatchNormalization");
+    assert.equal(kinds(g)[kinds(g).length - 1], "Conv2DTranspose");
+    const kernel = Array.from(d.getLayer("d_conv2").getWeights()[0].dataSync());
+    const std = Math.sqrt(kernel.reduce((s, x) => s + x * x, 0) / kernel.length);
+    assert.ok(Math.abs(std - 0.02) < 0.002, `weights' standard deviation ${std}`);
+  });
+});
+

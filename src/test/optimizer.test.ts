@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+
+import { LeanAdam, tf } from "../lib";
+
+/** A small least-squares problem with three weight tensors of different shapes. */
+function makeProblem() {
+  const weights = [
+    tf.variable(tf.randomNormal([3, 4], 0, 1, "float32", 1)),
+    tf.variable(tf.randomNormal([4], 0, 1, "float32", 2)),
+    tf.variable(tf.randomNormal([4, 1], 0, 1, "float32", 3)),
+  ];
+  const x = tf.randomNormal([16, 3], 0, 1, "float32", 4);
+  const y = tf.randomNormal([16, 1], 0, 1, "float32", 5);
+  const loss = () => tf.mean(tf.square(tf.sub(tf.matMul(tf.tanh(tf.add(tf.matMul(x, weights[0]), weights[1])), weights[2]), y))) as tf.Scalar;
+  return { weights, loss };
+}
+
+const values = (ws: tf.Variable[]) => ws.flatMap((w) => Array.from(w.dataSync()));
+
+describe("LeanAdam", () => {
+  it("follows tf.train.adam step for step", () => {
+    const [a, b] = [makeProblem(), makeProblem()];
+    const lean = new LeanAdam({ learningRate: 0.01, beta1: 0.5, beta2: 0.9 });
+    const reference = tf.train.adam(0.01, 0.5, 0.9);
+    for (let i = 0; i < 20; i++) {
+      tf.dispose(lean.minimize(a.loss, true, a.weights) ?? []);
+      tf.dispose(reference.minimize(b.loss, true, b.weights) ?? []);
+    }
+    const gap = Math.max(...values(a.weights).map((w, i) => Math.abs(w - values(b.weights)[i])));
+    assert.ok(gap < 1e-5, `largest difference after 20 steps: ${gap}`);
+    assert.notDeepEqual(values(a.weights), values(makeProblem().weights), "the weights moved");
+  });
+
+  it("weight decay λ adds λ·w to the gradient: Adam's first step is −α·sign(g + λ·w)", () => {
+    const w = tf.variable(tf.tensor1d([1, -2, 0.5]));
+    const g = tf.tensor1d([0.1, 0.1, -0.1]);
+    new LeanAdam({ learningRate: 0.1, weightDecay: 1 }).applyGradients({ [w.name]: g });
+    // g + λ·w = [1.1, −1.9, 0.4]: every weight moves by 0.1 against that sign.
+    const moved = Array.from(w.dataSync());
+    [0.9, -1.9, 0.4].forEach((expected, i) => assert.ok(Math.abs(moved[i] - expected) < 1e-6, `${moved} vs [0.9, -1.9, 0.4]`));
+  });
+
+  it("runs three tensor ops per weight tensor and a few more per step, where tf.train.adam runs over ten", async () => {
+    const kernels = async (count: number, optimizer: tf.Optimizer) => {
+      const ws = Array.from({ length: count }, (_, i) => tf.variable(tf.fill([2, 3], i + 1)));
+      const grads = Object.fromEntries(ws.map((w) => [w.name, tf.onesLike(w)]));
+      optimizer.applyGradients(grads);  // creates the optimiser state
+      const info = await tf.profile(() => optimizer.applyGradients(grads));
+      return info.kernels.length;
+    };
+    const [lean3, lean12] = [await kernels(3, new LeanAdam({ learningRate: 0.1 })), await kernels(12, new LeanAdam({ learningRate: 0.1 }))];
+    const [adam3, adam12] = [await kernels(3, tf.train.adam(0.1)), await kernels(12, tf.train.adam(0.1))];
+    assert.ok((lean12 - lean3) / 9 <= 3, `LeanAdam: ${lean3} kernels for 3 tensors, ${lean12} for 12`);
+    assert.ok((adam12 - adam3) / 9 >= 10, `tf.train.adam: ${adam3} kernels for 3 tensors, ${adam12} for 12`);
+  });
+
+  it("keeps no tensor per step", () => {
+    const { weights, loss } = makeProblem();
+    const optimizer = new LeanAdam({ learningRate: 0.01 });
+    tf.dispose(optimizer.minimize(loss, true, weights) ?? []);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 5; i++) tf.dispose(optimizer.minimize(loss, true, weights) ?? []);
+    assert.equal(tf.memory().numTensors, before);
+    assert.equal(optimizer.iterations, 6);
+  });
+
+  it("refuses a step on other variables than the first, and bad settings, naming them", () => {
+    const { weights, loss } = makeProblem();
+    const optimizer = new LeanAdam({ learningRate: 0.01 });
+    tf.dispose(optimizer.minimize(loss, true, weights) ?? []);
+    assert.throws(() => optimizer.minimize(loss, true, weights.slice(1)), /updates 3 fixed variables; this step brought 2/);
+    assert.throws(() => new LeanAdam({ learningRate: NaN }), /learningRate must be a finite number, got NaN/);
+    assert.throws(() => new LeanAdam({ learningRate: 1, beta2: 1 }), /beta2 must be in \[0, 1\), got 1/);
+    assert.throws(() => new LeanAdam({ learningRate: 1, weightDecay: -1 }), /weightDecay must be >= 0, got -1/);
+  });
+});
