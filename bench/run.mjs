@@ -3,7 +3,8 @@
 // gan-kit on tfjs-node and, in the same run, the identical models in PyTorch CPU, for the MLP GAN
 // of notebook 01 and the seed-post DCGAN. Also: the machine's FP32 sgemm throughput, each model's
 // achieved GFLOP/s as a share of it, kernel start + helper import time, and memory after 1,000
-// steps. Prints a table and writes the same figures to bench/latest.json.
+// steps; and the same steps on the wasm fallback backend (in a child process with GAN_BACKEND=wasm).
+// Prints a table and writes the same figures to bench/latest.json.
 //
 // PyTorch comes from bench/requirements.txt in .venv-bench (created here on first use); if it
 // cannot be installed, the PyTorch columns are skipped and the run says so.
@@ -26,6 +27,12 @@ const LATENT = 96;
 const PLAN = {
   mlp: { warmup: 10, repeats: 7, steps: 30 },
   dcgan: { warmup: 3, repeats: 5, steps: 6 },
+};
+
+/** The wasm fallback is several times slower: fewer repeats, enough to rank it. */
+const WASM_PLAN = {
+  mlp: { warmup: 3, repeats: 3, steps: 5 },
+  dcgan: { warmup: 1, repeats: 2, steps: 2 },
 };
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -144,6 +151,21 @@ function runTorch(python) {
   return JSON.parse(result.stdout.trim().split("\n").at(-1));
 }
 
+/** Times both models on the wasm fallback in a child process, or reports why it could not. */
+function runWasm() {
+  const result = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--wasm-child"], {
+    encoding: "utf8", env: { ...process.env, GAN_BACKEND: "wasm" },
+  });
+  if (result.status !== 0) return { error: result.stderr.trim().split("\n").at(-1) };
+  return JSON.parse(result.stdout.trim().split("\n").at(-1));
+}
+
+async function wasmChild() {
+  await kit.backendReady();
+  const models = Object.fromEntries(Object.keys(WASM_PLAN).map((name) => [name, timeTfjs(name, WASM_PLAN[name])]));
+  console.log(JSON.stringify({ backend: tf.getBackend(), models }));
+}
+
 function kernelStart() {
   const result = spawnSync(path.join(root, ".venv", "bin", "python"), [path.join(root, "bench", "kernel_start.py")], { encoding: "utf8" });
   return result.status === 0 ? JSON.parse(result.stdout.trim().split("\n").at(-1)) : { error: result.stderr.trim().split("\n").at(-1) };
@@ -169,6 +191,9 @@ async function main() {
     torch = runTorch(python);
     for (const name of Object.keys(PLAN)) models[name].torch = torch[name];
   }
+  console.log("[bench] timing the same steps on the wasm fallback …");
+  const wasm = runWasm();
+  for (const name of Object.keys(PLAN)) models[name].wasm = wasm.models?.[name] ?? null;
   console.log("[bench] memory after 1,000 MLP steps, kernel start …");
   const memory = memoryAfterSteps();
   const kernel = kernelStart();
@@ -182,8 +207,10 @@ async function main() {
     models: Object.fromEntries(Object.entries(models).map(([name, m]) => {
       const gflops = m.tfjs.step_gflop / (m.tfjs.median_ms / 1000);
       return [name, { ...m, step_gflop: m.tfjs.step_gflop, tfjs_gflops: gflops, tfjs_share_of_sgemm: gflops / tfSgemm,
-        ratio_tfjs_over_torch: m.torch ? m.tfjs.median_ms / m.torch.median_ms : null }];
+        ratio_tfjs_over_torch: m.torch ? m.tfjs.median_ms / m.torch.median_ms : null,
+        ratio_wasm_over_tfjs: m.wasm ? m.wasm.median_ms / m.tfjs.median_ms : null }];
     })),
+    wasm_backend: wasm.error ? { error: wasm.error } : { backend: wasm.backend },
     memory_after_steps: memory,
     kernel,
   };
@@ -202,12 +229,16 @@ async function main() {
     console.log(`\n${name}: ${p.kernel_calls} kernel calls per step, ${fmt(p.kernel_ms)} ms inside kernels (of ${fmt(m.tfjs.median_ms)} ms); slowest:`);
     p.top.forEach((k) => console.log(`  ${k.kernel.padEnd(24)} ${String(k.calls).padStart(4)} calls ${fmt(k.ms).padStart(8)} ms`));
   }
+  for (const [name, m] of Object.entries(report.models)) {
+    console.log(m.wasm ? `\nwasm fallback, ${name}: ${fmt(m.wasm.median_ms)} ms/step (${fmt(m.ratio_wasm_over_tfjs, 1)}× tfjs-node)`
+      : `\nwasm fallback, ${name}: not measured (${wasm.error ?? "?"})`);
+  }
   console.log(`\nafter ${memory.steps} MLP steps: RSS ${fmt(memory.rss_mb, 0)} MiB, tensors ${memory.num_tensors_before} → ${memory.num_tensors_after}`);
   console.log(`kernel start ${fmt(kernel.kernel_start_s, 2)} s, helper import ${fmt(kernel.helper_import_s, 2)} s${kernel.error ? ` (${kernel.error})` : ""}`);
   console.log(`\nwritten to bench/latest.json`);
 }
 
-main().catch((error) => {
+(process.argv.includes("--wasm-child") ? wasmChild() : main()).catch((error) => {
   console.error(error);
   process.exit(1);
 });

@@ -244,6 +244,8 @@ export interface ConditionalMlpDiscriminatorArgs {
   hiddenUnits: number[];
   /** Spectrally normalise every dense layer after the first (as the seed does). */
   spectralNorm?: boolean;
+  /** Activation after each hidden layer: "gelu" (the seed's) or "leakyRelu" (slope 0.2). */
+  activation?: "gelu" | "leakyRelu";
   numClasses?: number;
   labelSize?: number;
   labelEncoding?: LabelEncoding;
@@ -258,7 +260,7 @@ export interface ConditionalMlpDiscriminatorArgs {
  * normalised, which bounds how fast D's output can change with its input.
  */
 export function buildConditionalMlpDiscriminator(args: ConditionalMlpDiscriminatorArgs): tf.LayersModel {
-  const { hiddenUnits, spectralNorm = true, numClasses = 10, labelSize = 32, labelEncoding = "embedding", inputSize = PIXELS, seed } = args;
+  const { hiddenUnits, spectralNorm = true, activation = "gelu", numClasses = 10, labelSize = 32, labelEncoding = "embedding", inputSize = PIXELS, seed } = args;
   assertInteger("inputSize", inputSize);
   assertInteger("seed", seed);
   checkLabelArgs(numClasses, labelSize, labelEncoding);
@@ -273,7 +275,9 @@ export function buildConditionalMlpDiscriminator(args: ConditionalMlpDiscriminat
     : tf.layers.dense({ units, name, kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }) }));
   hiddenUnits.forEach((units, i) => {
     h = dense(units, `d_dense${i + 1}`, i === 0).apply(h) as tf.SymbolicTensor;
-    h = tf.layers.activation({ activation: "gelu", name: `d_gelu${i + 1}` }).apply(h) as tf.SymbolicTensor;
+    h = (activation === "gelu"
+      ? tf.layers.activation({ activation: "gelu", name: `d_gelu${i + 1}` })
+      : tf.layers.leakyReLU({ alpha: 0.2, name: `d_leaky${i + 1}` })).apply(h) as tf.SymbolicTensor;
   });
   const logits = dense(1, "d_logit", hiddenUnits.length === 0).apply(h) as tf.SymbolicTensor;
   return tf.model({ inputs: [images, labels], outputs: logits, name: "conditional_discriminator" });

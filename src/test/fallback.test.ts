@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { describe, it } from "node:test";
+
+import { buildConvDiscriminator, buildConvGenerator, createBatchStream, createGan, loadMnist, trainStep } from "../lib";
+
+const lib = path.join(__dirname, "..", "lib", "index.js");
+
+/** Two training steps of the seed DCGAN at batch 8, with fixed seeds; returns their losses. */
+function twoSteps(k: typeof import("../lib")): number[][] {
+  const gan = k.createGan({
+    generator: k.buildConvGenerator({ latentSize: 16, seed: 1 }), discriminator: k.buildConvDiscriminator({ leakyAlpha: 0.01, seed: 2 }),
+    learningRate: 1e-3, noise: "uniform", seed: 3,
+  });
+  const batches = k.createBatchStream(k.loadMnist({ layout: "image", seed: 1 }), { batchSize: 8, seed: 2 });
+  return [0, 1].map(() => { const m = k.trainStep(gan, batches); return [m.dLoss, m.gLoss, m.dReal, m.dFake]; });
+}
+
+/** Runs `twoSteps` in a fresh Node process with GAN_BACKEND set; returns what it printed. */
+function runWith(backend: string): { stdout: string; losses: number[][]; name: string } {
+  const script = `
+    const k = require(${JSON.stringify(lib)});
+    const twoSteps = ${twoSteps.toString()};
+    k.backendReady().then((report) => {
+      const losses = twoSteps(k);
+      console.log("RESULT " + JSON.stringify({ name: k.tf.getBackend(), report, losses, tensors: k.tf.memory().numTensors }));
+    });`;
+  const stdout = execFileSync(process.execPath, ["-e", script], { env: { ...process.env, GAN_BACKEND: backend }, encoding: "utf8", timeout: 300_000, stdio: ["ignore", "pipe", "pipe"] });
+  const result = JSON.parse(stdout.split("\n").find((line) => line.startsWith("RESULT "))!.slice(7));
+  return { stdout, losses: result.losses, name: result.name };
+}
+
+describe("fallback backend", () => {
+  it("wasm trains the seed DCGAN (conv filter gradients included) with losses close to native TensorFlow's", () => {
+    const native = twoSteps({ createGan, buildConvGenerator, buildConvDiscriminator, createBatchStream, loadMnist, trainStep } as typeof import("../lib"));
+    const wasm = runWith("wasm");
+    assert.equal(wasm.name, "wasm");
+    assert.match(wasm.stdout, /gan-kit: running on the 'wasm' backend .* because GAN_BACKEND=wasm asks for it; run 'npm install'/);
+    native.flat().forEach((value, i) => {
+      const other = wasm.losses.flat()[i];
+      assert.ok(Number.isFinite(other) && Math.abs(other - value) < 5e-3 * Math.max(1, Math.abs(value)), `native ${native.flat()} vs wasm ${wasm.losses.flat()}`);
+    });
+  });
+
+  it("refuses an unknown GAN_BACKEND, naming it", () => {
+    assert.throws(() => runWith("gpu"), /GAN_BACKEND must be one of tensorflow, wasm, cpu, got "gpu"/);
+  });
+});
