@@ -11,7 +11,7 @@ import type { StepMetrics } from "./training";
 export interface CachedTrainingArgs {
   /** Folder for the cache (the project's data/). */
   cacheDir: string;
-  /** Name of the run; its folder is `<name>-<hash of settings and architecture>`. */
+  /** Name of the run; its folder is `<name>-<hash of settings, architectures and backend>`. */
   name: string;
   /** Everything besides the architecture that decides the result: hyperparameters, seeds, steps. */
   settings: object;
@@ -31,10 +31,11 @@ export interface CachedTraining {
   cachePath: string;
 }
 
-/** The cache folder for these settings and these two architectures. */
+/** The cache folder for these settings, these two architectures and the running backend. */
 export function trainingCachePath({ cacheDir, name, settings, generator, discriminator }: Omit<CachedTrainingArgs, "train">): string {
   const key = createHash("sha256")
-    .update(JSON.stringify([settings, generator.toJSON(null, false), discriminator.toJSON(null, false)]))
+    // The backend is part of the key: the same run on wasm and on native TensorFlow differs in rounding.
+    .update(JSON.stringify([settings, generator.toJSON(null, false), discriminator.toJSON(null, false), tf.getBackend()]))
     .digest("hex").slice(0, 12);
   return path.join(cacheDir, `${name}-${key}`);
 }

@@ -1,6 +1,7 @@
-// Makes the wasm backend of TensorFlow.js train convolutional GANs: it has no kernel for the
-// filter gradient of a convolution (Conv2DBackpropFilter), and its matrix product takes a slow
-// path when an operand is transposed, which every backward pass of a dense layer asks for.
+// Makes the wasm backend of TensorFlow.js train every GAN of the series: it has no kernel for the
+// filter gradient of a convolution (Conv2DBackpropFilter) nor for the gradient of a lookup table
+// (UnsortedSegmentSum, which label embeddings need), and its matrix product takes a slow path when
+// an operand is transposed, which every backward pass of a dense layer asks for.
 import * as tf from "@tensorflow/tfjs";
 
 type Info = tf.TensorInfo;
@@ -89,13 +90,37 @@ function conv2dBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTens
   return result;
 }
 
+/**
+ * out[s] = Σ over rows i with segmentIds[i] = s of x[i], as the product of the transposed one-hot
+ * matrix of the ids [numSegments, n] with x as [n, rest]: the gradient of a gather.
+ */
+function unsortedSegmentSum({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }): Info {
+  const { x, segmentIds } = inputs as { x: Info; segmentIds: Info };
+  const numSegments = attrs.numSegments as number;
+  if (segmentIds.shape.length !== 1 || segmentIds.shape[0] !== x.shape[0]) {
+    throw new Error(`UnsortedSegmentSum on wasm needs one id per row of x, got ids [${segmentIds.shape}] for x [${x.shape}]`);
+  }
+  const rows = x.shape[0];
+  const rest = x.shape.slice(1).reduce((a, b) => a * b, 1);
+  const temporary: Info[] = [];
+  const keep = (t: Info) => { temporary.push(t); return t; };
+  const oneHot = keep(runKernel("OneHot", backend, { indices: segmentIds }, { depth: numSegments, onValue: 1, offValue: 0, dtype: x.dtype }));
+  const bySegment = keep(transposeLastTwo(oneHot, backend));
+  const flat = keep(runKernel("Reshape", backend, { x }, { shape: [rows, rest] }));
+  const sums = keep(runKernel("BatchMatMul", backend, { a: bySegment, b: flat }, { transposeA: false, transposeB: false }));
+  const result = runKernel("Reshape", backend, { x: sums }, { shape: [numSegments, ...x.shape.slice(1)] });
+  temporary.forEach((t) => backend.disposeData(t.dataId));
+  return result;
+}
+
 let registered = false;
 
-/** Registers the missing filter-gradient kernel and the untransposing matrix products on wasm (once). */
+/** Registers the missing gradient kernels and the untransposing matrix products on wasm (once). */
 export function registerWasmTrainingKernels(): void {
   if (registered) return;
   registered = true;
   tf.registerKernel({ kernelName: "Conv2DBackpropFilter", backendName: "wasm", kernelFunc: conv2dBackpropFilter as unknown as tf.KernelFunc });
+  tf.registerKernel({ kernelName: "UnsortedSegmentSum", backendName: "wasm", kernelFunc: unsortedSegmentSum as unknown as tf.KernelFunc });
   untransposeOperands("BatchMatMul");
   untransposeOperands("_FusedMatMul");
 }

@@ -3,18 +3,28 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { describe, it } from "node:test";
 
-import { buildConvDiscriminator, buildConvGenerator, createBatchStream, createGan, loadMnist, trainStep } from "../lib";
+import * as kit from "../lib";
 
 const lib = path.join(__dirname, "..", "lib", "index.js");
 
-/** Two training steps of the seed DCGAN at batch 8, with fixed seeds; returns their losses. */
+/**
+ * Two training steps of the seed DCGAN at batch 8 and one of a small conditional GAN (its label
+ * embedding needs the gradient of a lookup), with fixed seeds; returns their losses.
+ */
 function twoSteps(k: typeof import("../lib")): number[][] {
   const gan = k.createGan({
     generator: k.buildConvGenerator({ latentSize: 16, seed: 1 }), discriminator: k.buildConvDiscriminator({ leakyAlpha: 0.01, seed: 2 }),
     learningRate: 1e-3, noise: "uniform", seed: 3,
   });
   const batches = k.createBatchStream(k.loadMnist({ layout: "image", seed: 1 }), { batchSize: 8, seed: 2 });
-  return [0, 1].map(() => { const m = k.trainStep(gan, batches); return [m.dLoss, m.gLoss, m.dReal, m.dFake]; });
+  const losses = [0, 1].map(() => { const m = k.trainStep(gan, batches); return [m.dLoss, m.gLoss, m.dReal, m.dFake]; });
+  const cgan = k.createGan({
+    generator: k.buildConditionalMlpGenerator({ latentSize: 8, hiddenUnits: [16], labelSize: 4, seed: 4 }),
+    discriminator: k.buildConditionalMlpDiscriminator({ hiddenUnits: [16, 8], labelSize: 4, seed: 5 }),
+    learningRate: 1e-3, l1Weight: 0.05, seed: 6,
+  });
+  const m = k.trainStep(cgan, k.createBatchStream(k.loadMnist({ layout: "flat", seed: 1 }), { batchSize: 8, seed: 2 }));
+  return [...losses, [m.dLoss, m.gLoss, m.dReal, m.dFake]];
 }
 
 /** Runs `twoSteps` in a fresh Node process with GAN_BACKEND set; returns what it printed. */
@@ -32,8 +42,8 @@ function runWith(backend: string): { stdout: string; losses: number[][]; name: s
 }
 
 describe("fallback backend", () => {
-  it("wasm trains the seed DCGAN (conv filter gradients included) with losses close to native TensorFlow's", () => {
-    const native = twoSteps({ createGan, buildConvGenerator, buildConvDiscriminator, createBatchStream, loadMnist, trainStep } as typeof import("../lib"));
+  it("wasm trains the seed DCGAN and a conditional GAN (conv filter and embedding gradients included), with losses close to native TensorFlow's", () => {
+    const native = twoSteps(kit);
     const wasm = runWith("wasm");
     assert.equal(wasm.name, "wasm");
     assert.match(wasm.stdout, /gan-kit: running on the 'wasm' backend .* because GAN_BACKEND=wasm asks for it; run 'npm install'/);
