@@ -189,6 +189,17 @@ function encodeLabels(labels: tf.SymbolicTensor, { numClasses, labelSize, encodi
   throw new Error(`unknown label encoding ${JSON.stringify(encoding)}; use "embedding" or "linear"`);
 }
 
+/**
+ * The two inputs of a conditional network, x [batch, size] and labels [batch, 1], and what its
+ * first layer sees: x concatenated with the label's vector, [batch, size + labelSize].
+ */
+function conditionalInputs(size: number, inputName: string, label: LabelCodeArgs): { inputs: tf.SymbolicTensor[]; joined: tf.SymbolicTensor } {
+  const x = tf.input({ shape: [size], name: inputName });
+  const labels = tf.input({ shape: [1], name: "label" });
+  const code = encodeLabels(labels, label);
+  return { inputs: [x, labels], joined: tf.layers.concatenate({ name: `${label.prefix}_concat` }).apply([x, code]) as tf.SymbolicTensor };
+}
+
 function checkLabelArgs(numClasses: number, labelSize: number, encoding: LabelEncoding): void {
   assertInteger("numClasses", numClasses, 2);
   assertInteger("labelSize", labelSize, 1);
@@ -224,10 +235,8 @@ export function buildConditionalMlpGenerator(args: ConditionalMlpGeneratorArgs):
   checkLabelArgs(numClasses, labelSize, labelEncoding);
   hiddenUnits.forEach((units, i) => assertInteger(`hiddenUnits[${i}]`, units));
   const nextSeed = createSeedSequence(seed);
-  const z = tf.input({ shape: [latentSize], name: "z" });
-  const labels = tf.input({ shape: [1], name: "label" });
-  const code = encodeLabels(labels, { numClasses, labelSize, encoding: labelEncoding, seed: nextSeed(), prefix: "g" });
-  let h = tf.layers.concatenate({ name: "g_concat" }).apply([z, code]) as tf.SymbolicTensor;
+  const { inputs, joined } = conditionalInputs(latentSize, "z", { numClasses, labelSize, encoding: labelEncoding, seed: nextSeed(), prefix: "g" });
+  let h = joined;
   hiddenUnits.forEach((units, i) => {
     h = tf.layers.dense({ units, name: `g_dense${i + 1}`, kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }) }).apply(h) as tf.SymbolicTensor;
     if (batchNorm) h = tf.layers.batchNormalization({ name: `g_bn${i + 1}` }).apply(h) as tf.SymbolicTensor;
@@ -236,7 +245,7 @@ export function buildConditionalMlpGenerator(args: ConditionalMlpGeneratorArgs):
   const images = tf.layers.dense({
     units: outputSize, activation: "tanh", name: "g_out", kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
   }).apply(h) as tf.SymbolicTensor;
-  return tf.model({ inputs: [z, labels], outputs: images, name: "conditional_generator" });
+  return tf.model({ inputs, outputs: images, name: "conditional_generator" });
 }
 
 export interface ConditionalMlpDiscriminatorArgs {
@@ -266,10 +275,8 @@ export function buildConditionalMlpDiscriminator(args: ConditionalMlpDiscriminat
   checkLabelArgs(numClasses, labelSize, labelEncoding);
   hiddenUnits.forEach((units, i) => assertInteger(`hiddenUnits[${i}]`, units));
   const nextSeed = createSeedSequence(seed);
-  const images = tf.input({ shape: [inputSize], name: "image" });
-  const labels = tf.input({ shape: [1], name: "label" });
-  const code = encodeLabels(labels, { numClasses, labelSize, encoding: labelEncoding, seed: nextSeed(), prefix: "d" });
-  let h = tf.layers.concatenate({ name: "d_concat" }).apply([images, code]) as tf.SymbolicTensor;
+  const { inputs, joined } = conditionalInputs(inputSize, "image", { numClasses, labelSize, encoding: labelEncoding, seed: nextSeed(), prefix: "d" });
+  let h = joined;
   const dense = (units: number, name: string, first: boolean) => (spectralNorm && !first
     ? new SpectralNormDense({ units, name, seed: nextSeed() })
     : tf.layers.dense({ units, name, kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }) }));
@@ -280,7 +287,7 @@ export function buildConditionalMlpDiscriminator(args: ConditionalMlpDiscriminat
       : tf.layers.leakyReLU({ alpha: 0.2, name: `d_leaky${i + 1}` })).apply(h) as tf.SymbolicTensor;
   });
   const logits = dense(1, "d_logit", hiddenUnits.length === 0).apply(h) as tf.SymbolicTensor;
-  return tf.model({ inputs: [images, labels], outputs: logits, name: "conditional_discriminator" });
+  return tf.model({ inputs, outputs: logits, name: "conditional_discriminator" });
 }
 
 export interface DcganArgs {

@@ -91,7 +91,15 @@ export class SpectralNormDense extends tf.layers.Layer {
    * per call rather than hundreds.
    */
   private sigmaFrom(w: tf.Tensor2D, iterate: boolean): tf.Scalar {
-    const sigmaOf = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    return (iterate ? this.sigmaIterating : this.sigmaReading)(w) as tf.Scalar;
+  }
+
+  // Built once per layer, not per call: the training loop calls the layer three times per step.
+  private readonly sigmaIterating = this.makeSigmaOp(true);
+  private readonly sigmaReading = this.makeSigmaOp(false);
+
+  private makeSigmaOp(iterate: boolean): (w: tf.Tensor) => tf.Tensor {
+    return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
       const [kernel, save] = [args[0] as tf.Tensor2D, args[1] as tf.GradSaveFunc];
       const stored = (this.u!.read() as tf.Tensor1D).reshape([1, this.units]) as tf.Tensor2D;
       let step: { u: tf.Tensor2D; v: tf.Tensor2D; sigma: tf.Scalar };
@@ -109,8 +117,7 @@ export class SpectralNormDense extends tf.layers.Layer {
         value: step.sigma,
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.matMul(saved[0], saved[1], true, false)),
       };
-    });
-    return sigmaOf(w) as tf.Scalar;
+    }) as (w: tf.Tensor) => tf.Tensor;
   }
 
   call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
