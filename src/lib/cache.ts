@@ -8,7 +8,8 @@ import { tf } from "./backend";
 import { loadModelFiles, saveModelFiles } from "./files";
 import type { StepMetrics } from "./training";
 
-export interface CachedTrainingArgs {
+/** `T`: what the training loop records per step (StepMetrics, or more, e.g. scores at checkpoints). */
+export interface CachedTrainingArgs<T extends StepMetrics = StepMetrics> {
   /** Folder for the cache (the project's data/). */
   cacheDir: string;
   /** Name of the run; its folder is `<name>-<hash of settings, architectures and backend>`. */
@@ -19,12 +20,17 @@ export interface CachedTrainingArgs {
   generator: tf.LayersModel;
   /** The discriminator it trains against (its architecture is part of the key). */
   discriminator: tf.LayersModel;
-  /** Trains `generator` in place and returns every step's metrics. */
-  train: () => Promise<StepMetrics[]> | StepMetrics[];
+  /**
+   * An averaged copy of the generator (a WeightAverage's model) that `train` keeps up to date:
+   * saved beside the generator, in `averaged/`, and filled from there on a cache hit.
+   */
+  averaged?: tf.LayersModel;
+  /** Trains `generator` (and `averaged`) in place and returns every step's metrics. */
+  train: () => Promise<T[]> | T[];
 }
 
-export interface CachedTraining {
-  history: StepMetrics[];
+export interface CachedTraining<T extends StepMetrics = StepMetrics> {
+  history: T[];
   /** Wall-clock seconds the training took when it ran (from the cache, the original run's time). */
   seconds: number;
   fromCache: boolean;
@@ -32,7 +38,7 @@ export interface CachedTraining {
 }
 
 /** The cache folder for these settings, these two architectures and the running backend. */
-export function trainingCachePath({ cacheDir, name, settings, generator, discriminator }: Omit<CachedTrainingArgs, "train">): string {
+export function trainingCachePath({ cacheDir, name, settings, generator, discriminator }: Omit<CachedTrainingArgs, "train" | "averaged">): string {
   const key = createHash("sha256")
     // The backend is part of the key: the same run on wasm and on native TensorFlow differs in rounding.
     .update(JSON.stringify([settings, generator.toJSON(null, false), discriminator.toJSON(null, false), tf.getBackend()]))
@@ -45,16 +51,13 @@ export function trainingCachePath({ cacheDir, name, settings, generator, discrim
  * was made before; otherwise calls `train`, then saves both. A run that throws leaves no cache
  * behind: files are written to a temporary folder that is renamed only when complete.
  */
-export async function loadOrTrainGenerator(args: CachedTrainingArgs): Promise<CachedTraining> {
+export async function loadOrTrainGenerator<T extends StepMetrics = StepMetrics>(args: CachedTrainingArgs<T>): Promise<CachedTraining<T>> {
   const cachePath = trainingCachePath(args);
-  const modelFile = path.join(cachePath, "model.json");
-  if (fs.existsSync(modelFile)) {
-    const saved = await loadModelFiles(cachePath);
-    try {
-      args.generator.setWeights(saved.getWeights());
-    } finally {
-      saved.dispose();
-    }
+  const models: Array<[tf.LayersModel, string]> = [[args.generator, cachePath]];
+  if (args.averaged !== undefined) models.push([args.averaged, path.join(cachePath, "averaged")]);
+  // A run cached without its averaged copy counts as not cached: training again makes both.
+  if (models.every(([, folder]) => fs.existsSync(path.join(folder, "model.json")))) {
+    for (const [model, folder] of models) await fillWeights(model, folder);
     const { history, seconds } = JSON.parse(fs.readFileSync(path.join(cachePath, "history.json"), "utf8"));
     return { history, seconds, fromCache: true, cachePath };
   }
@@ -63,10 +66,20 @@ export async function loadOrTrainGenerator(args: CachedTrainingArgs): Promise<Ca
   const seconds = (Date.now() - started) / 1000;
   const partial = `${cachePath}.partial-${process.pid}`;
   fs.rmSync(partial, { recursive: true, force: true });
-  await saveModelFiles(args.generator, partial);
+  for (const [model, folder] of models) await saveModelFiles(model, path.join(partial, path.relative(cachePath, folder)));
   fs.writeFileSync(path.join(partial, "history.json"), JSON.stringify({ seconds, history }));
   fs.writeFileSync(path.join(partial, "settings.json"), `${JSON.stringify(args.settings, null, 2)}\n`);
   fs.rmSync(cachePath, { recursive: true, force: true });
   fs.renameSync(partial, cachePath);
   return { history, seconds, fromCache: false, cachePath };
+}
+
+/** Copies the weights saved in `folder` into `model`. */
+async function fillWeights(model: tf.LayersModel, folder: string): Promise<void> {
+  const saved = await loadModelFiles(folder);
+  try {
+    model.setWeights(saved.getWeights());
+  } finally {
+    saved.dispose();
+  }
 }

@@ -20,7 +20,8 @@ export {
   buildMlpDiscriminator, buildMlpGenerator, countParameters,
   type ConditionalMlpDiscriminatorArgs, type ConditionalMlpGeneratorArgs, type LabelEncoding, type ConvDiscriminatorArgs, type ConvGeneratorArgs, type MlpDiscriminatorArgs, type MlpGeneratorArgs,
 } from "./models";
-export { LeanAdam, type LeanAdamArgs } from "./optimizer";
+export { LeanAdam, linearDecayFactor, type LeanAdamArgs, type LinearDecay } from "./optimizer";
+export { createWeightAverage, type WeightAverage, type WeightAverageArgs } from "./averaging";
 export { createRandom, createSeedSequence, drawSeed, shuffledIndices, type Random } from "./random";
 export { chooseSettings, isQuickMode, QUICK_MODE_VARIABLE } from "./settings";
 export {

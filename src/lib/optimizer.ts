@@ -3,7 +3,7 @@
 // however small it is; here all gradients are concatenated into one vector, updated in seven
 // ops, and split back.
 import { tf } from "./backend";
-import { assertFinite, assertPositive } from "./checks";
+import { assertFinite, assertInteger, assertPositive } from "./checks";
 
 /** A tensor with its variable name, as tfjs optimisers exchange state. */
 type NamedTensor = { name: string; tensor: tf.Tensor };
@@ -15,6 +15,24 @@ export interface LeanAdamArgs {
   epsilon?: number;
   /** L2 weight decay λ: each gradient g of a weight w becomes g + λ·w before the update (PyTorch's Adam `weight_decay`). */
   weightDecay?: number;
+  /** Optional linear decay of the step size to zero, by update count (see LinearDecay). */
+  decay?: LinearDecay;
+}
+
+/**
+ * The step size stays at its base value for the first `start` updates, then falls linearly so that
+ * update t (counted from 1) uses base·(end − t + 1)/(end − start), the last one, t = end, base/(end − start).
+ * Updates past `end` are an error: the schedule was made for a shorter run.
+ */
+export interface LinearDecay {
+  start: number;
+  end: number;
+}
+
+/** The factor that multiplies the base step size at update t (from 1) under `decay`. */
+export function linearDecayFactor(decay: LinearDecay, t: number): number {
+  if (t > decay.end) throw new Error(`update ${t} is past the end of the step-size decay (${decay.end}): train for at most ${decay.end} updates`);
+  return t <= decay.start ? 1 : (decay.end - t + 1) / (decay.end - decay.start);
 }
 
 /**
@@ -29,11 +47,12 @@ export class LeanAdam extends tf.Optimizer {
   readonly beta2: number;
   readonly epsilon: number;
   readonly weightDecay: number;
+  readonly decay: LinearDecay | undefined;
   private names: string[] = [];
   private m: tf.Variable | null = null;
   private v: tf.Variable | null = null;
 
-  constructor({ learningRate, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, weightDecay = 0 }: LeanAdamArgs) {
+  constructor({ learningRate, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, weightDecay = 0, decay }: LeanAdamArgs) {
     super();
     assertPositive("learningRate", learningRate);
     assertPositive("epsilon", epsilon);
@@ -43,6 +62,12 @@ export class LeanAdam extends tf.Optimizer {
     if (!(beta1 >= 0 && beta1 < 1)) throw new Error(`beta1 must be in [0, 1), got ${beta1}`);
     if (!(beta2 >= 0 && beta2 < 1)) throw new Error(`beta2 must be in [0, 1), got ${beta2}`);
     if (weightDecay < 0) throw new Error(`weightDecay must be >= 0, got ${weightDecay}`);
+    if (decay !== undefined) {
+      assertInteger("decay.start", decay.start, 0);
+      assertInteger("decay.end", decay.end);
+      if (decay.end <= decay.start) throw new Error(`decay.end must be after decay.start, got start ${decay.start} and end ${decay.end}`);
+    }
+    this.decay = decay;
     this.learningRate = learningRate;
     this.beta1 = beta1;
     this.beta2 = beta2;
@@ -74,7 +99,8 @@ export class LeanAdam extends tf.Optimizer {
     const correction1 = 1 - this.beta1 ** t;
     const correction2 = 1 - this.beta2 ** t;
     // α·m̂/(√v̂ + ε) = [α·√(1−β₂ᵗ)/(1−β₁ᵗ)]·m/(√v + ε·√(1−β₂ᵗ)): the corrections become two numbers.
-    const stepSize = (this.learningRate * Math.sqrt(correction2)) / correction1;
+    const rate = this.decay === undefined ? this.learningRate : this.learningRate * linearDecayFactor(this.decay, t);
+    const stepSize = (rate * Math.sqrt(correction2)) / correction1;
     const epsilon = this.epsilon * Math.sqrt(correction2);
     tf.tidy(() => {
       let g: tf.Tensor = tf.concat(entries.map(([, grad]) => tf.reshape(grad, [-1])));
@@ -113,6 +139,8 @@ export class LeanAdam extends tf.Optimizer {
   }
 
   getConfig(): tf.serialization.ConfigDict {
-    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, weightDecay: this.weightDecay };
+    const config: tf.serialization.ConfigDict = { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, weightDecay: this.weightDecay };
+    if (this.decay !== undefined) config.decay = { start: this.decay.start, end: this.decay.end };
+    return config;
   }
 }

@@ -3,7 +3,7 @@ import { assertFinite, assertInteger, assertPositive, assertShape } from "./chec
 import {
   discriminatorCost, generatorCost, lsDiscriminatorCost, LS_ZERO_ONE, type GeneratorCost, type LsTargets,
 } from "./losses";
-import { LeanAdam } from "./optimizer";
+import { LeanAdam, type LinearDecay } from "./optimizer";
 import { createRandom, drawSeed } from "./random";
 import type { BatchStream } from "./data";
 
@@ -75,6 +75,11 @@ export interface CreateGanArgs {
    * towards the real digit x of the same batch row and label y. Default 0 (off).
    */
   l1Weight?: number;
+  /**
+   * Decay both step sizes linearly to zero over the updates from `start` to `end` (one update per
+   * network per training step), as pix2pix and CycleGAN do over the second half of training.
+   */
+  learningRateDecay?: LinearDecay;
 }
 
 /** Pairs the two networks with one Adam optimiser each, after checking that their shapes fit. */
@@ -82,7 +87,7 @@ export function createGan(args: CreateGanArgs): Gan {
   const { generator, discriminator, generatorCost = "non-saturating", learningRate, beta1 = 0.5, beta2 = 0.999 } = args;
   // Checks the optimiser settings before anything else is built.
   const optimizers = [learningRate, args.discriminatorLearningRate ?? learningRate]
-    .map((rate) => new LeanAdam({ learningRate: rate, beta1, beta2, weightDecay: args.weightDecay ?? 0 }));
+    .map((rate) => new LeanAdam({ learningRate: rate, beta1, beta2, weightDecay: args.weightDecay ?? 0, decay: args.learningRateDecay }));
   const latentSize = generator.inputs[0].shape[1];
   if (typeof latentSize !== "number") throw new Error("the generator's input must be [batch, latentSize]");
   const conditional = generator.inputs.length === 2;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { LeanAdam, tf } from "../lib";
+import { LeanAdam, linearDecayFactor, tf } from "../lib";
 
 /** A small least-squares problem with three weight tensors of different shapes. */
 function makeProblem() {
@@ -39,6 +39,23 @@ describe("LeanAdam", () => {
     // g + λ·w = [1.1, −1.9, 0.4]: every weight moves by 0.1 against that sign.
     const moved = Array.from(w.dataSync());
     [0.9, -1.9, 0.4].forEach((expected, i) => assert.ok(Math.abs(moved[i] - expected) < 1e-6, `${moved} vs [0.9, -1.9, 0.4]`));
+  });
+
+  it("a linear decay scales each step: with a constant gradient Adam moves by exactly its step size", () => {
+    const w = tf.variable(tf.tensor1d([0]));
+    const optimizer = new LeanAdam({ learningRate: 0.3, decay: { start: 2, end: 5 } });
+    const moves: number[] = [];
+    for (let t = 1; t <= 5; t++) {
+      const before = w.dataSync()[0];
+      optimizer.applyGradients({ [w.name]: tf.tensor1d([-1]) });
+      moves.push(w.dataSync()[0] - before);
+    }
+    // factors 1, 1, then (5 − t + 1)/(5 − 2) for t = 3, 4, 5: 1, 2/3, 1/3
+    [0.3, 0.3, 0.3, 0.2, 0.1].forEach((expected, i) => assert.ok(Math.abs(moves[i] - expected) < 1e-6, `moves ${moves}`));
+    assert.throws(() => optimizer.applyGradients({ [w.name]: tf.tensor1d([-1]) }), /update 6 is past the end of the step-size decay \(5\)/);
+    assert.equal(linearDecayFactor({ start: 0, end: 4 }, 1), 1);
+    assert.throws(() => new LeanAdam({ learningRate: 1, decay: { start: 5, end: 5 } }), /decay.end must be after decay.start, got start 5 and end 5/);
+    assert.throws(() => new LeanAdam({ learningRate: 1, decay: { start: 1.5, end: 5 } }), /decay.start must be an integer >= 0, got 1.5/);
   });
 
   it("runs three tensor ops per weight tensor and a few more per step, where tf.train.adam runs over ten", async () => {
