@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Brings a fresh clone (after `npm install`) to a working state, and does nothing that is already
 // done: native TensorFlow for @tensorflow/tfjs-node, the compiled helper package, the project's
-// Python environment, and the tslab kernel registered in it.
+// Python environment, and the tslab kernel registered in it (with one fix to tslab's output socket).
 //
 // Run by `npm start`, `npm test` and `npm run lab`; safe to run again at any time.
 
@@ -179,6 +179,26 @@ function registerKernel() {
   log(`tslab kernel registered in .venv (${path.relative(root, specPath)})`);
 }
 
+/**
+ * Makes tslab's output socket send every message at once. tslab (1.0.22) sends outputs on a
+ * zeromq.js Publisher without awaiting each send; zeromq.js sends synchronously only 512 times in
+ * a row, then defers one send to the event loop and throws EBUSY ("Socket is busy writing") at any
+ * send before that loop turn. A cell that never yields, like a training loop, thus loses its
+ * console output after about 500 lines, and a display update then fails the cell with an empty
+ * error. A send timeout of 0 keeps every send on the synchronous path; a PUB socket never blocks
+ * anyway (it drops at its high-water mark). tests/test_kernel_output.py checks the effect.
+ */
+function patchTslabOutputSocket() {
+  const file = path.join(root, "node_modules", "tslab", "dist", "jupyter.js");
+  const original = "this.iopub = new zmq.Publisher();";
+  const patched = "this.iopub = new zmq.Publisher({ sendTimeout: 0 }); // patched by gan-step-by-step scripts/setup.mjs";
+  const source = fs.readFileSync(file, "utf8");
+  if (source.includes(patched)) return;
+  if (!source.includes(original)) fail(`${file} has no "${original}": tslab changed; review patchTslabOutputSocket`);
+  fs.writeFileSync(file, source.replace(original, patched));
+  log("tslab's output socket now sends synchronously (fix for lost output in long cells)");
+}
+
 /** Installs Debian's Chromium, which renders plotly figures to the PNGs that GitHub shows. */
 function ensureChromium() {
   const found = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"]
@@ -203,4 +223,5 @@ ensureTfjsNode();
 buildHelper();
 ensureChromium();
 ensureVenv();
+patchTslabOutputSocket();
 registerKernel();
