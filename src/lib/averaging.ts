@@ -39,14 +39,14 @@ export async function createWeightAverage(source: tf.LayersModel, { decay }: Wei
   if (!(decay > 0 && decay < 1)) throw new Error(`decay must be in (0, 1), got ${decay}`);
   const model = await tf.models.modelFromJSON({ modelTopology: source.toJSON(null, false) as tf.io.ModelJSON["modelTopology"] });
   model.setWeights(source.getWeights());
-  source.weights.forEach((w, i) => {
+  const trainable = new Set(source.trainableWeights.map((w) => w.id));
+  const pairs = source.weights.map((w, i) => {
     const copy = model.weights[i];
     if (copy === undefined || copy.shape.join(",") !== w.shape.join(",")) {
       throw new Error(`the copy of ${source.name} does not line up with it at weight ${w.name} [${w.shape}]`);
     }
+    return { from: w.read(), to: copy.read() as tf.Variable, averaged: trainable.has(w.id) };
   });
-  const trainable = new Set(source.trainableWeights.map((w) => w.id));
-  const pairs = source.weights.map((w, i) => ({ from: w.read(), to: model.weights[i].read() as tf.Variable, averaged: trainable.has(w.id) }));
   let updates = 0;
   return {
     model, source, decay,
