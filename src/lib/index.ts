@@ -23,12 +23,14 @@ export {
 export { LeanAdam, linearDecayFactor, type LeanAdamArgs, type LinearDecay } from "./optimizer";
 export { createWeightAverage, type WeightAverage, type WeightAverageArgs } from "./averaging";
 export { createRandom, createSeedSequence, drawSeed, shuffledIndices, type Random } from "./random";
+export {
+  createNoiseSampler, createPortableNoiseSampler, type NoiseDistribution, type NoiseSampler, type NoiseSamplerArgs,
+} from "./noise";
 export { chooseSettings, isQuickMode, QUICK_MODE_VARIABLE } from "./settings";
 export {
-  createGan, createNoiseSampler, disposeGan, fitLsDiscriminator, formatMetrics, generateImages, interpolateNoise,
+  createGan, disposeGan, fitLsDiscriminator, formatMetrics, generateImages, interpolateNoise,
   trainDiscriminatorStep, trainGan, trainGeneratorStep, trainStep,
-  type CreateGanArgs, type GeneratorStepOptions, type DiscriminatorMetrics, type FitLsDiscriminatorArgs, type Gan, type GeneratorMetrics, type NoiseDistribution,
-  type NoiseSampler, type NoiseSamplerArgs, type StepMetrics, type TrainGanArgs,
+  type CreateGanArgs, type GeneratorStepOptions, type DiscriminatorMetrics, type FitLsDiscriminatorArgs, type Gan, type GeneratorMetrics, type StepMetrics, type TrainGanArgs,
 } from "./training";
 export {
   blockMeans, composeSampleGrid, createLiveTrainingDisplay, findChromium, formatDuration, formatProgress, isNotebook, linesFigure,

@@ -1,9 +1,12 @@
-// Adam in a handful of tensor ops per update, whatever the number of weights. tf.train.adam runs
-// about fourteen ops per weight tensor, and on tfjs-node each op costs tens of microseconds
-// however small it is; here all gradients are concatenated into one vector, updated in seven
-// ops, and split back.
+// Adam in few tensor ops per update. tf.train.adam runs about fourteen ops per weight tensor,
+// each a pass over the weights and, on tfjs-node, tens of microseconds of dispatch however small
+// it is. On native TensorFlow each weight tensor gets one ResourceApplyAdam, TensorFlow's fused
+// Adam kernel (one pass over weights, moments and gradient), on TensorFlow resource variables
+// that mirror the tfjs ones. On the fallback backends all gradients are concatenated into one
+// vector, updated in seven ops, and split back.
 import { tf } from "./backend";
 import { assertFinite, assertInteger, assertPositive } from "./checks";
+import { nativeOps, type NativeOps } from "./native";
 
 /** A tensor with its variable name, as tfjs optimisers exchange state. */
 type NamedTensor = { name: string; tensor: tf.Tensor };
@@ -36,9 +39,9 @@ export function linearDecayFactor(decay: LinearDecay, t: number): number {
 }
 
 /**
- * Adam (Kingma and Ba, 2015) on one flat vector of all the weights it updates:
- * m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − α·m̂/(√v̂ + ε) with the usual bias corrections.
- * It must be given the same variables, in the same order, at every step.
+ * Adam (Kingma and Ba, 2015): m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − α·m̂/(√v̂ + ε) with the
+ * usual bias corrections, the same numbers as `tf.train.adam`. It must be given the same
+ * variables, in the same order, at every step.
  */
 export class LeanAdam extends tf.Optimizer {
   static className = "LeanAdam";
@@ -49,8 +52,9 @@ export class LeanAdam extends tf.Optimizer {
   readonly weightDecay: number;
   readonly decay: LinearDecay | undefined;
   private names: string[] = [];
-  private m: tf.Variable | null = null;
-  private v: tf.Variable | null = null;
+  private update: AdamUpdate | null = null;
+  /** Moments given to setWeights before the first step, applied by it. */
+  private pending: { m: tf.Tensor; v: tf.Tensor } | null = null;
 
   constructor({ learningRate, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, weightDecay = 0, decay }: LeanAdamArgs) {
     super();
@@ -85,12 +89,15 @@ export class LeanAdam extends tf.Optimizer {
       if (variable === undefined) throw new Error(`LeanAdam got a gradient for ${name}, which is not a variable`);
       return variable;
     });
-    const sizes = variables.map((v) => v.size);
-    if (this.m === null) {
+    if (this.update === null) {
       this.names = names;
-      const total = sizes.reduce((a, b) => a + b, 0);
-      this.m = tf.variable(tf.zeros([total]), false);
-      this.v = tf.variable(tf.zeros([total]), false);
+      const ops = nativeOps();
+      this.update = ops === null ? new FlatAdamUpdate(variables) : new FusedAdamUpdate(ops, variables);
+      if (this.pending !== null) {
+        this.update.setMoments(this.pending.m, this.pending.v);
+        tf.dispose([this.pending.m, this.pending.v]);
+        this.pending = null;
+      }
     } else if (names.join("\n") !== this.names.join("\n")) {
       throw new Error(`LeanAdam updates ${this.names.length} fixed variables; this step brought ${names.length}, `
         + `first difference at ${names.find((n, i) => n !== this.names[i]) ?? this.names[names.length]}`);
@@ -100,30 +107,28 @@ export class LeanAdam extends tf.Optimizer {
     const correction2 = 1 - this.beta2 ** t;
     // α·m̂/(√v̂ + ε) = [α·√(1−β₂ᵗ)/(1−β₁ᵗ)]·m/(√v + ε·√(1−β₂ᵗ)): the corrections become two numbers.
     const rate = this.decay === undefined ? this.learningRate : this.learningRate * linearDecayFactor(this.decay, t);
-    const stepSize = (rate * Math.sqrt(correction2)) / correction1;
-    const epsilon = this.epsilon * Math.sqrt(correction2);
-    tf.tidy(() => {
-      let g: tf.Tensor = tf.concat(entries.map(([, grad]) => tf.reshape(grad, [-1])));
-      if (this.weightDecay > 0) g = tf.add(g, tf.mul(tf.concat(variables.map((w) => tf.reshape(w, [-1]))), this.weightDecay));
-      const m = tf.add(tf.mul(this.m!, this.beta1), tf.mul(g, 1 - this.beta1));
-      const v = tf.add(tf.mul(this.v!, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
-      this.m!.assign(m);
-      this.v!.assign(v);
-      const update = tf.mul(tf.div(m, tf.add(tf.sqrt(v), epsilon)), stepSize);
-      const pieces = tf.split(update, sizes);
-      variables.forEach((w, i) => w.assign(tf.sub(w, tf.reshape(pieces[i], w.shape))));
-    });
+    const gradients = tf.tidy(() => entries.map(([, grad], i) => (this.weightDecay > 0 ? tf.add(grad, tf.mul(variables[i], this.weightDecay)) : grad)));
+    try {
+      this.update.apply(gradients, {
+        beta1: this.beta1, beta2: this.beta2, stepSize: (rate * Math.sqrt(correction2)) / correction1, epsilon: this.epsilon * Math.sqrt(correction2),
+      });
+    } finally {
+      if (this.weightDecay > 0) tf.dispose(gradients);
+    }
     this.incrementIterations();
   }
 
   dispose(): void {
-    tf.dispose([this.m, this.v].filter((x): x is tf.Variable => x !== null));
-    this.m = null;
-    this.v = null;
+    this.update?.dispose();
+    this.update = null;
+    if (this.pending !== null) tf.dispose([this.pending.m, this.pending.v]);
+    this.pending = null;
   }
 
+  /** The step count, then the first and second moments of all weights as two flat vectors "m" and "v". */
   async getWeights(): Promise<NamedTensor[]> {
-    const state = this.m === null ? [] : [{ name: "m", tensor: this.m }, { name: "v", tensor: this.v! }];
+    const moments = this.update?.moments() ?? this.pending;
+    const state = moments === null ? [] : [{ name: "m", tensor: moments.m }, { name: "v", tensor: moments.v }];
     return [await this.saveIterations(), ...state];
   }
 
@@ -131,10 +136,12 @@ export class LeanAdam extends tf.Optimizer {
     const rest = await this.extractIterations(weightValues);
     const find = (name: string) => rest.find((w) => w.name === name)?.tensor;
     const [m, v] = [find("m"), find("v")];
-    if (m !== undefined && v !== undefined) {
-      this.dispose();
-      this.m = tf.variable(m, false);
-      this.v = tf.variable(v, false);
+    if (m === undefined || v === undefined) return;
+    if (this.update !== null) {
+      this.update.setMoments(m, v);
+    } else {
+      if (this.pending !== null) tf.dispose([this.pending.m, this.pending.v]);
+      this.pending = { m: tf.clone(m), v: tf.clone(v) };
     }
   }
 
@@ -142,5 +149,126 @@ export class LeanAdam extends tf.Optimizer {
     const config: tf.serialization.ConfigDict = { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, weightDecay: this.weightDecay };
     if (this.decay !== undefined) config.decay = { start: this.decay.start, end: this.decay.end };
     return config;
+  }
+}
+
+/** The numbers of one Adam update, bias corrections folded in: w ← w − stepSize·m/(√v + epsilon). */
+interface AdamStep {
+  beta1: number;
+  beta2: number;
+  stepSize: number;
+  epsilon: number;
+}
+
+/** How the moments are kept and the weights updated: one implementation per kind of backend. */
+interface AdamUpdate {
+  apply(gradients: tf.Tensor[], step: AdamStep): void;
+  /** Copies of the moments as two flat vectors, in the order of the variables. */
+  moments(): { m: tf.Tensor1D; v: tf.Tensor1D };
+  setMoments(m: tf.Tensor, v: tf.Tensor): void;
+  dispose(): void;
+}
+
+/** The fallback backends: all moments in two flat vectors, updated in seven ops per step. */
+class FlatAdamUpdate implements AdamUpdate {
+  private readonly sizes: number[];
+  private readonly m: tf.Variable;
+  private readonly v: tf.Variable;
+
+  constructor(private readonly variables: tf.Variable[]) {
+    this.sizes = variables.map((w) => w.size);
+    const total = this.sizes.reduce((a, b) => a + b, 0);
+    this.m = tf.variable(tf.zeros([total]), false);
+    this.v = tf.variable(tf.zeros([total]), false);
+  }
+
+  apply(gradients: tf.Tensor[], { beta1, beta2, stepSize, epsilon }: AdamStep): void {
+    tf.tidy(() => {
+      const g = tf.concat(gradients.map((grad) => tf.reshape(grad, [-1])));
+      const m = tf.add(tf.mul(this.m, beta1), tf.mul(g, 1 - beta1));
+      const v = tf.add(tf.mul(this.v, beta2), tf.mul(tf.square(g), 1 - beta2));
+      this.m.assign(m);
+      this.v.assign(v);
+      const update = tf.mul(tf.div(m, tf.add(tf.sqrt(v), epsilon)), stepSize);
+      const pieces = tf.split(update, this.sizes);
+      this.variables.forEach((w, i) => w.assign(tf.sub(w, tf.reshape(pieces[i], w.shape))));
+    });
+  }
+
+  moments() {
+    return { m: tf.clone(this.m) as tf.Tensor1D, v: tf.clone(this.v) as tf.Tensor1D };
+  }
+
+  setMoments(m: tf.Tensor, v: tf.Tensor): void {
+    this.m.assign(tf.reshape(m, this.m.shape));
+    this.v.assign(tf.reshape(v, this.v.shape));
+  }
+
+  dispose(): void {
+    tf.dispose([this.m, this.v]);
+  }
+}
+
+/**
+ * Native TensorFlow: each weight tensor w has three TensorFlow resource variables (w, m, v), and
+ * one ResourceApplyAdam per step updates all three in one pass. The tfjs variable then takes the
+ * new value (ReadVariableOp shares the buffer; TensorFlow copies it before the next update writes).
+ * A tfjs variable that changed between steps (setWeights, a loaded cache) is copied in first.
+ */
+class FusedAdamUpdate implements AdamUpdate {
+  private readonly slots: Array<{ w: tf.Tensor; m: tf.Tensor; v: tf.Tensor; mirrored: object | null }>;
+
+  constructor(private readonly ops: NativeOps, private readonly variables: tf.Variable[]) {
+    // Kept: the first update may run inside a caller's tf.tidy, which must not free the handles.
+    const create = (shape: number[]) => tf.keep(ops.createResourceVariable(shape));
+    this.slots = variables.map((w) => ({ w: create(w.shape), m: create(w.shape), v: create(w.shape), mirrored: null }));
+    tf.tidy(() => this.slots.forEach((slot, i) => {
+      ops.assignResourceVariable(slot.m, tf.zerosLike(variables[i]));
+      ops.assignResourceVariable(slot.v, tf.zerosLike(variables[i]));
+    }));
+  }
+
+  apply(gradients: tf.Tensor[], { beta1, beta2, stepSize, epsilon }: AdamStep): void {
+    // ResourceApplyAdam computes lr·√(1−β₂ᵖ)/(1−β₁ᵖ)·m/(√v + ε) from "powers" β₁ᵖ, β₂ᵖ: with both
+    // powers 0 its factor is lr itself, so stepSize and epsilon pass through as computed above.
+    const scalars = [0, 0, stepSize, beta1, beta2, epsilon].map((x) => tf.scalar(x));
+    try {
+      this.variables.forEach((w, i) => {
+        const slot = this.slots[i];
+        if (w.dataId !== slot.mirrored) this.ops.assignResourceVariable(slot.w, w);
+        this.ops.execute("ResourceApplyAdam", [slot.w, slot.m, slot.v, ...scalars, gradients[i]],
+          { T: { dtype: "float32" }, use_locking: false, use_nesterov: false }, 0);
+        const value = this.ops.readResourceVariable(slot.w);
+        w.assign(value);
+        value.dispose();
+        slot.mirrored = w.dataId;
+      });
+    } finally {
+      tf.dispose(scalars);
+    }
+  }
+
+  moments() {
+    return tf.tidy(() => ({
+      m: tf.concat(this.slots.map((s) => tf.reshape(this.ops.readResourceVariable(s.m), [-1]))) as tf.Tensor1D,
+      v: tf.concat(this.slots.map((s) => tf.reshape(this.ops.readResourceVariable(s.v), [-1]))) as tf.Tensor1D,
+    }));
+  }
+
+  setMoments(m: tf.Tensor, v: tf.Tensor): void {
+    const sizes = this.variables.map((w) => w.size);
+    tf.tidy(() => {
+      const [ms, vs] = [tf.split(tf.reshape(m, [-1]), sizes), tf.split(tf.reshape(v, [-1]), sizes)];
+      this.slots.forEach((slot, i) => {
+        this.ops.assignResourceVariable(slot.m, tf.reshape(ms[i], this.variables[i].shape));
+        this.ops.assignResourceVariable(slot.v, tf.reshape(vs[i], this.variables[i].shape));
+      });
+    });
+  }
+
+  dispose(): void {
+    for (const slot of this.slots) {
+      for (const handle of [slot.w, slot.m, slot.v]) this.ops.destroyResourceVariable(handle);
+    }
   }
 }

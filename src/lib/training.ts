@@ -4,33 +4,8 @@ import {
   discriminatorCost, generatorCost, lsDiscriminatorCost, LS_ZERO_ONE, type GeneratorCost, type LsTargets,
 } from "./losses";
 import { LeanAdam, type LinearDecay } from "./optimizer";
-import { createRandom, drawSeed } from "./random";
+import { createNoiseSampler, type NoiseDistribution, type NoiseSampler } from "./noise";
 import type { BatchStream } from "./data";
-
-/** Draws a fresh batch of noise vectors z, [batch, latentSize]. */
-export type NoiseSampler = (batch: number) => tf.Tensor2D;
-
-export type NoiseDistribution = "normal" | "uniform";
-
-export interface NoiseSamplerArgs {
-  latentSize: number;
-  /** "normal": N(0, 1) per entry; "uniform": U(−1, 1) per entry. */
-  distribution?: NoiseDistribution;
-  seed: number;
-}
-
-/** A seeded noise sampler: each call draws new noise, and the same seed replays the same sequence. */
-export function createNoiseSampler({ latentSize, distribution = "normal", seed }: NoiseSamplerArgs): NoiseSampler {
-  assertInteger("latentSize", latentSize);
-  const random = createRandom(seed);
-  return (batch: number) => {
-    assertInteger("batch", batch);
-    const shape: [number, number] = [batch, latentSize];
-    return distribution === "normal"
-      ? tf.randomNormal(shape, 0, 1, "float32", drawSeed(random))
-      : tf.randomUniform(shape, -1, 1, "float32", drawSeed(random));
-  };
-}
 
 /** A generator and a discriminator with their optimisers and the game's settings. */
 export interface Gan {
@@ -47,6 +22,13 @@ export interface Gan {
   conditional: boolean;
   /** Weight λ of the L1 term λ·mean|G(z, y) − x| added to G's cost (conditional GANs only; 0 = off). */
   l1Weight: number;
+  /**
+   * Whether D judges the real and the fake batch in one pass over both (half the kernel calls).
+   * True when D has no BatchNorm: then each row's output does not depend on the rest of the batch,
+   * and one pass gives the outputs of two. A D with BatchNorm judges them in two passes, so that
+   * the batch statistics of real and fake digits stay apart, as the DCGAN paper does.
+   */
+  jointDiscriminatorPass: boolean;
 }
 
 export interface CreateGanArgs {
@@ -65,8 +47,12 @@ export interface CreateGanArgs {
   /** Adam's first-moment decay; GANs usually use 0.5 rather than the default 0.9. */
   beta1?: number;
   beta2?: number;
-  noise?: NoiseDistribution;
-  /** Seed of the noise drawn during training. */
+  /**
+   * The noise z fed to G during training: a distribution ("normal", the default, or "uniform"),
+   * drawn by `createNoiseSampler` with `seed`; or a sampler of your own, e.g. a portable one.
+   */
+  noise?: NoiseDistribution | NoiseSampler;
+  /** Seed of the noise drawn during training (unused when `noise` is a sampler). */
   seed: number;
   /** L2 weight decay λ: each gradient g of a weight w becomes g + λ·w (PyTorch's Adam `weight_decay`). Default 0. */
   weightDecay?: number;
@@ -106,11 +92,14 @@ export function createGan(args: CreateGanArgs): Gan {
   }
   const lsTargets = args.lsTargets ?? LS_ZERO_ONE;
   Object.entries(lsTargets).forEach(([name, value]) => assertFinite(`lsTargets.${name}`, value));
+  const jointDiscriminatorPass = !discriminator.layers.some((layer) => layer.getClassName() === "BatchNormalization");
   return {
-    generator, discriminator, generatorCost, lsTargets, latentSize, conditional, l1Weight,
+    generator, discriminator, generatorCost, lsTargets, latentSize, conditional, l1Weight, jointDiscriminatorPass,
     generatorOptimizer: optimizers[0],
     discriminatorOptimizer: optimizers[1],
-    sampleNoise: createNoiseSampler({ latentSize, distribution: args.noise ?? "normal", seed: args.seed }),
+    sampleNoise: typeof args.noise === "function"
+      ? args.noise
+      : createNoiseSampler({ latentSize, distribution: args.noise ?? "normal", seed: args.seed }),
   };
 }
 
@@ -178,6 +167,14 @@ function readFinite(values: tf.Tensor, names: string[]): number[] {
   return numbers;
 }
 
+/** D's outputs on the real and on the fake batch, [batch, 1] each: in one pass over both when it may. */
+function judgeRealAndFake(gan: Gan, realImages: tf.Tensor, fakes: tf.Tensor, labels: tf.Tensor | undefined): [tf.Tensor, tf.Tensor] {
+  if (!gan.jointDiscriminatorPass) return [run(gan.discriminator, realImages, labels), run(gan.discriminator, fakes, labels)];
+  const both = run(gan.discriminator, tf.concat([realImages, fakes]), labels === undefined ? undefined : tf.concat([labels, labels]));
+  const [real, fake] = tf.split(both, 2);
+  return [real, fake];
+}
+
 /**
  * One update of the discriminator on a real batch and a batch of fresh fakes; G is not changed.
  * @param realImages [batch, ...D's input shape], values in [−1, 1].
@@ -191,8 +188,7 @@ export function trainDiscriminatorStep(gan: Gan, realImages: tf.Tensor, labels?:
     const y = labelsFor(gan, labels, realImages.shape[0]);
     const fakes = run(gan.generator, gan.sampleNoise(realImages.shape[0]), y);
     const cost = gan.discriminatorOptimizer.minimize(() => {
-      const realLogits = run(gan.discriminator, realImages, y);
-      const fakeLogits = run(gan.discriminator, fakes, y);
+      const [realLogits, fakeLogits] = judgeRealAndFake(gan, realImages, fakes, y);
       kept.push(tf.keep(realLogits), tf.keep(fakeLogits));
       return discriminatorCostOf(gan, realLogits, fakeLogits);
     }, true, trainableVariables(gan.discriminator)) as tf.Scalar;

@@ -9,19 +9,21 @@ const lib = path.join(__dirname, "..", "lib", "index.js");
 
 /**
  * Two training steps of the seed DCGAN at batch 8 and one of a small conditional GAN (its label
- * embedding needs the gradient of a lookup), with fixed seeds; returns their losses.
+ * embedding needs the gradient of a lookup), with fixed seeds; returns their losses. The noise is
+ * drawn by the portable sampler, the same numbers on every backend (native TensorFlow would
+ * otherwise draw its own), so that the losses can be compared.
  */
 function twoSteps(k: typeof import("../lib")): number[][] {
   const gan = k.createGan({
     generator: k.buildConvGenerator({ latentSize: 16, seed: 1 }), discriminator: k.buildConvDiscriminator({ leakyAlpha: 0.01, seed: 2 }),
-    learningRate: 1e-3, noise: "uniform", seed: 3,
+    learningRate: 1e-3, noise: k.createPortableNoiseSampler({ latentSize: 16, distribution: "uniform", seed: 3 }), seed: 3,
   });
   const batches = k.createBatchStream(k.loadMnist({ layout: "image", seed: 1 }), { batchSize: 8, seed: 2 });
   const losses = [0, 1].map(() => { const m = k.trainStep(gan, batches); return [m.dLoss, m.gLoss, m.dReal, m.dFake]; });
   const cgan = k.createGan({
     generator: k.buildConditionalMlpGenerator({ latentSize: 8, hiddenUnits: [16], labelSize: 4, seed: 4 }),
     discriminator: k.buildConditionalMlpDiscriminator({ hiddenUnits: [16, 8], labelSize: 4, seed: 5 }),
-    learningRate: 1e-3, l1Weight: 0.05, seed: 6,
+    learningRate: 1e-3, l1Weight: 0.05, noise: k.createPortableNoiseSampler({ latentSize: 8, seed: 6 }), seed: 6,
   });
   const m = k.trainStep(cgan, k.createBatchStream(k.loadMnist({ layout: "flat", seed: 1 }), { batchSize: 8, seed: 2 }));
   return [...losses, [m.dLoss, m.gLoss, m.dReal, m.dFake]];

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import {
-  buildMlpDiscriminator, buildMlpGenerator, createBatchStream, createGan, createNoiseSampler, loadMnist, tf,
+  buildDcganDiscriminator, buildDcganGenerator, buildMlpDiscriminator, buildMlpGenerator, createBatchStream, createGan,
+  createNoiseSampler, createPortableNoiseSampler, loadMnist, tf,
   trainDiscriminatorStep, trainGan, trainGeneratorStep, type Gan,
 } from "../lib";
 
@@ -172,5 +173,46 @@ describe("fitLsDiscriminator", () => {
     const [atZero, atOne] = Array.from((model.predict(tf.tensor2d([[0], [1]])) as tf.Tensor).dataSync());
     assert.ok(Math.abs(atZero - 1) < 0.1, `D(0) = ${atZero}, expected 1`);
     assert.ok(Math.abs(atOne - (0.5 - 1) / 1.5) < 0.1, `D(1) = ${atOne}, expected −1/3`);
+  });
+});
+
+describe("noise samplers", () => {
+  const stats = (t: tf.Tensor) => { const v = Array.from(t.dataSync()); const mean = v.reduce((a, b) => a + b, 0) / v.length; return { mean, sd: Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length), min: v.reduce((a, b) => Math.min(a, b)), max: v.reduce((a, b) => Math.max(a, b)) }; };
+
+  it("draws N(0, 1) and U(−1, 1) noise of the asked shape; the same seed replays the same sequence, each call draws anew", () => {
+    for (const make of [createNoiseSampler, createPortableNoiseSampler]) {
+      const [a, b] = [make({ latentSize: 256, seed: 7 }), make({ latentSize: 256, seed: 7 })];
+      const [a1, a2, b1] = [a(512), a(512), b(512)];
+      assert.deepEqual(a1.shape, [512, 256]);
+      assert.deepEqual(Array.from(a1.dataSync()), Array.from(b1.dataSync()));
+      assert.notDeepEqual(Array.from(a1.dataSync()), Array.from(a2.dataSync()));
+      const normal = stats(a1);
+      assert.ok(Math.abs(normal.mean) < 0.01 && Math.abs(normal.sd - 1) < 0.01, `${make.name}: mean ${normal.mean}, sd ${normal.sd}`);
+      const uniform = stats(make({ latentSize: 256, distribution: "uniform", seed: 7 })(512));
+      assert.ok(uniform.min >= -1 && uniform.max < 1 && Math.abs(uniform.sd - 1 / Math.sqrt(3)) < 0.01, `${make.name}: ${JSON.stringify(uniform)}`);
+    }
+  });
+
+  it("createGan takes a sampler of one's own as its noise", () => {
+    const sampler = createPortableNoiseSampler({ latentSize: 4, seed: 9 });
+    const gan = createGan({ generator: buildMlpGenerator({ latentSize: 4, hiddenUnits: [8], seed: 1 }), discriminator: buildMlpDiscriminator({ hiddenUnits: [8], leakyAlpha: 0.2, seed: 2 }), learningRate: 1e-3, noise: sampler, seed: 1 });
+    assert.equal(gan.sampleNoise, sampler);
+  });
+});
+
+describe("one discriminator pass over real and fake digits", () => {
+  it("is used when D has no BatchNorm, and gives the J(D) of two separate passes", () => {
+    const gan = tinyGan();
+    assert.equal(gan.jointDiscriminatorPass, true);
+    const real = tf.randomUniform([8, 784], -1, 1, "float32", 3);
+    const fakes = gan.generator.predict(createNoiseSampler({ latentSize: 4, seed: 1 })(8)) as tf.Tensor;
+    const [r, f] = [gan.discriminator.predict(real) as tf.Tensor, gan.discriminator.predict(fakes) as tf.Tensor];
+    const separate = tf.add(tf.mean(tf.softplus(tf.neg(r))), tf.mean(tf.softplus(f))).mul(0.5).dataSync()[0];
+    assert.ok(Math.abs(trainDiscriminatorStep(gan, real).dLoss - separate) < 1e-6);
+  });
+
+  it("is not used when D has BatchNorm: real and fake batches keep their own statistics", () => {
+    const gan = createGan({ generator: buildDcganGenerator({ latentSize: 8, seed: 1 }), discriminator: buildDcganDiscriminator({ seed: 2 }), learningRate: 1e-3, seed: 1 });
+    assert.equal(gan.jointDiscriminatorPass, false);
   });
 });
