@@ -12,8 +12,11 @@ exits with status 1 after naming the cell and its error.
 from __future__ import annotations
 
 import argparse
+import datetime
+import json
 import os
 import pathlib
+import platform
 import sys
 import time
 
@@ -56,13 +59,45 @@ def execute(path: pathlib.Path, timeout: int) -> tuple[nbformat.NotebookNode, st
     return nb, None
 
 
+def cpu_model() -> str:
+    """The CPU's model name and its widest vector extension (timings and even results depend on both)."""
+    try:
+        info = pathlib.Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return platform.processor() or "?"
+    model = next((line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("model name")), "?")
+    flags = next((line.split(":", 1)[1].split() for line in info.splitlines() if line.startswith("flags")), [])
+    vector = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "no AVX2"
+    return f"{model} ({vector})"
+
+
+def record_timings(path: pathlib.Path, rows, mode: str, caches_empty: bool, setup_seconds: float | None) -> None:
+    """Writes seconds per notebook and in all, with date, machine and whether data/ was empty at the start."""
+    record = {
+        "date": datetime.date.today().isoformat(),
+        "machine": {"cores": os.cpu_count(), "cpu": cpu_model(),
+                    "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)},
+        "settings": mode,
+        "backend": os.environ.get("GAN_BACKEND", "") or "best available (native TensorFlow)",
+        "caches_empty_at_start": caches_empty,
+        "setup_seconds": None if setup_seconds is None else round(setup_seconds, 1),
+        "notebooks": [{"notebook": name, "seconds": round(seconds, 1), "status": status} for name, seconds, status in rows],
+        "notebooks_seconds": round(sum(seconds for _, seconds, _ in rows), 1),
+    }
+    path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    print(f"timings written to {path}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("notebooks", nargs="*", type=pathlib.Path, help="default: every notebooks/*.ipynb")
     parser.add_argument("--output", type=pathlib.Path, default=ROOT / "output", help="folder for executed copies and HTML")
     parser.add_argument("--in-place", action="store_true", help="write executed notebooks back (refresh committed outputs)")
     parser.add_argument("--timeout", type=int, default=3600, help="seconds one cell may run")
+    parser.add_argument("--record", type=pathlib.Path, help="write the timings as JSON here (npm run series: bench/series.json)")
+    parser.add_argument("--setup-seconds", type=float, help="seconds the set-up took, for the record")
     args = parser.parse_args()
+    caches_empty = not any(p.name != "README.md" for p in (ROOT / "data").iterdir()) if (ROOT / "data").is_dir() else True
 
     paths = [p.resolve() for p in args.notebooks] or sorted(NOTEBOOKS.glob("*.ipynb"))
     if not paths:
@@ -88,6 +123,8 @@ def main() -> int:
         if error is not None:
             print(f"\n{path.name} failed:\n{error}\n", flush=True)
 
+    if args.record is not None:
+        record_timings(args.record, rows, mode, caches_empty, args.setup_seconds)
     width = max(len(name) for name, _, _ in rows)
     print(f"\n{'notebook':<{width}}  {'seconds':>8}  status")
     for name, seconds, status in rows:

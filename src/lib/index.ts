@@ -43,4 +43,8 @@ export {
   classifierAccuracy, classifyDigits, confidentShare, countPredictedDigits, formatLabelScores, loadOrTrainDigitClassifier, pixelSpread, scoreByLabel,
   type DigitClassifier, type DigitClassifierArgs, type LabelScores,
 } from "./classifier";
+export {
+  buildModel, runGanJob, runGanJobFromEnvironment, startBackgroundTraining,
+  type BackgroundTraining, type BackgroundTrainingArgs, type GanJob, type ModelSpec, type TrainedGanJob,
+} from "./jobs";
 export { loadOrTrainGenerator, trainingCachePath, type CachedTraining, type CachedTrainingArgs } from "./cache";

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// `npm run series`: the main job, timed for the record. Times the set-up on its own, runs every
+// notebook at full settings (as `npm start` does), writes bench/series.json (seconds per notebook
+// and in all, date, machine, whether data/ was empty at the start) and regenerates the README's
+// main-job table from it. `npm run series -- --table-only` only regenerates the table.
+//
+// For the figure the README promises, run it in a fresh clone with an empty data/.
+
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const recordPath = path.join(root, "bench", "series.json");
+const readmePath = path.join(root, "README.md");
+const START = "<!-- series-table:start (generated from bench/series.json by npm run series) -->";
+const END = "<!-- series-table:end -->";
+
+function runTimed(command, args) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit" });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.error) throw result.error;
+  return { status: result.status ?? 1, seconds };
+}
+
+/** The README's table of the main job, from a series record. */
+export function seriesTable(record) {
+  const minutes = (s) => `${Math.floor(s / 60)} min ${String(Math.round(s % 60)).padStart(2, "0")} s`;
+  const lines = [
+    "| notebook | seconds | status |",
+    "|---|---:|---|",
+    ...record.notebooks.map((n) => `| ${n.notebook} | ${n.seconds.toFixed(0)} | ${n.status} |`),
+    `| **all notebooks** | **${record.notebooks_seconds.toFixed(0)}** (${minutes(record.notebooks_seconds)}) | |`,
+  ];
+  if (record.setup_seconds !== null) lines.push(`| set-up (\`node scripts/setup.mjs\`, before the notebooks) | ${record.setup_seconds.toFixed(0)} | |`);
+  const caches = record.caches_empty_at_start ? "empty caches (no trained model in `data/`)" : "caches in `data/` present (trainings loaded, not run)";
+  return [
+    `Measured ${record.date} on ${record.machine.cores} cores (${record.machine.cpu}), ${record.machine.memory_gib} GiB, `
+      + `${record.settings} settings, ${caches}; from [bench/series.json](bench/series.json).`,
+    "",
+    ...lines,
+  ].join("\n");
+}
+
+function writeTable(record) {
+  const readme = fs.readFileSync(readmePath, "utf8");
+  const [start, end] = [readme.indexOf(START), readme.indexOf(END)];
+  if (start < 0 || end < start) throw new Error(`README.md has no ${START} … ${END} block to fill`);
+  fs.writeFileSync(readmePath, `${readme.slice(0, start + START.length)}\n${seriesTable(record)}\n${readme.slice(end)}`);
+  console.log("[series] README.md: main-job table regenerated from bench/series.json");
+}
+
+function main() {
+  if (process.argv.includes("--table-only")) {
+    writeTable(JSON.parse(fs.readFileSync(recordPath, "utf8")));
+    return 0;
+  }
+  const setup = runTimed(process.execPath, [path.join(root, "scripts", "setup.mjs")]);
+  if (setup.status !== 0) return setup.status;
+  console.log(`[series] set-up took ${setup.seconds.toFixed(1)} s`);
+  const job = runTimed(path.join(root, ".venv", "bin", "python"), [path.join(root, "scripts", "run_notebooks.py"),
+    "--record", recordPath, "--setup-seconds", setup.seconds.toFixed(1)]);
+  if (fs.existsSync(recordPath)) writeTable(JSON.parse(fs.readFileSync(recordPath, "utf8")));
+  return job.status;
+}
+
+process.exit(main());

@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, it } from "node:test";
+
+import { buildModel, runGanJob, startBackgroundTraining, tf, type GanJob } from "../lib";
+
+function tinyJob(cacheDir: string, name: string, overrides: Partial<GanJob> = {}): GanJob {
+  return {
+    cacheDir, name,
+    generator: { builder: "buildMlpGenerator", args: { latentSize: 8, hiddenUnits: [16], seed: 1 } },
+    discriminator: { builder: "buildMlpDiscriminator", args: { hiddenUnits: [16], leakyAlpha: 0.2, seed: 2 } },
+    gan: { learningRate: 1e-3, beta1: 0.5, seed: 3 },
+    data: { layout: "flat", seed: 4 },
+    batches: { batchSize: 16, seed: 5 },
+    steps: 30,
+    averageDecay: 0.9,
+    ...overrides,
+  };
+}
+
+const weightsOf = (model: tf.LayersModel) => model.getWeights().flatMap((w) => Array.from(w.dataSync()));
+
+describe("GAN jobs", () => {
+  it("build their networks from builder names and arguments, and refuse an unknown builder by name", () => {
+    const g = buildModel({ builder: "buildMlpGenerator", args: { latentSize: 8, hiddenUnits: [16], seed: 1 } });
+    assert.deepEqual(g.outputs[0].shape, [null, 784]);
+    assert.throws(() => buildModel({ builder: "buildResNet", args: {} } as never), /unknown builder "buildResNet"/);
+  });
+
+  it("train once, then load the same weights, averaged weights and history from the cache", async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "gan-jobs-"));
+    const steps: number[] = [];
+    const first = await runGanJob(tinyJob(cacheDir, "tiny"), (step) => steps.push(step));
+    assert.equal(first.fromCache, false);
+    assert.equal(first.history.length, 30);
+    assert.deepEqual(steps, Array.from({ length: 30 }, (_, i) => i + 1));
+    assert.ok(first.averaged !== undefined);
+    assert.notDeepEqual(weightsOf(first.averaged), weightsOf(first.generator), "the average lags behind the latest weights");
+    const again = await runGanJob(tinyJob(cacheDir, "tiny"));
+    assert.equal(again.fromCache, true);
+    assert.deepEqual(weightsOf(again.generator), weightsOf(first.generator));
+    assert.deepEqual(weightsOf(again.averaged!), weightsOf(first.averaged));
+    assert.deepEqual(again.history, first.history);
+    const longer = await runGanJob(tinyJob(cacheDir, "tiny", { steps: 31 }));
+    assert.equal(longer.fromCache, false, "a changed job trains again");
+  });
+
+  it("run in background processes two at a time, and their cached results match a run in this process", async () => {
+    const [here, there] = [fs.mkdtempSync(path.join(os.tmpdir(), "gan-jobs-")), fs.mkdtempSync(path.join(os.tmpdir(), "gan-jobs-"))];
+    const jobs = [tinyJob(there, "a"), tinyJob(there, "b", { gan: { learningRate: 2e-3, beta1: 0.5, seed: 3 } }), tinyJob(there, "c", { steps: 20 })];
+    const background = startBackgroundTraining(jobs, { processes: 2 });
+    assert.equal(background.status().length, 3);
+    await background.done;
+    assert.deepEqual(background.status(), ["a: 30 of 30 steps, done", "b: 30 of 30 steps, done", "c: 20 of 20 steps, done"]);
+    const loaded = await runGanJob(jobs[0]);
+    assert.equal(loaded.fromCache, true);
+    const local = await runGanJob(tinyJob(here, "a"));
+    // One TensorFlow thread there, two here: the same arithmetic up to the order of float sums.
+    loaded.history.forEach((m, i) => {
+      assert.ok(Math.abs(m.dLoss - local.history[i].dLoss) < 1e-3 && Math.abs(m.gLoss - local.history[i].gLoss) < 1e-3,
+        `step ${i + 1}: ${m.dLoss}, ${m.gLoss} there vs ${local.history[i].dLoss}, ${local.history[i].gLoss} here`);
+    });
+  });
+
+  it("report a job that fails in its process, with its error, and refuse two jobs of one name", async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "gan-jobs-"));
+    const broken = tinyJob(cacheDir, "broken", { batches: { batchSize: 20000, seed: 5 } });
+    const background = startBackgroundTraining([broken]);
+    await assert.rejects(background.done, /background job broken failed \(exit status 1\):[\s\S]*batchSize 20000 is larger than the data/);
+    assert.deepEqual(background.status(), ["broken: 0 of 30 steps, failed"]);
+    assert.equal(fs.readdirSync(cacheDir).length, 0, "a failed job leaves no cache behind");
+    assert.throws(() => startBackgroundTraining([tinyJob(cacheDir, "x"), tinyJob(cacheDir, "x")]), /two background jobs are named "x"/);
+  });
+});
