@@ -38,6 +38,7 @@ export {
   showGif, showPng,
   type Figure, type LinesFigureArgs, type LiveTrainingDisplay, type LiveTrainingDisplayArgs, type SampleGridArgs, type Series,
 } from "./display";
+export { batchNormalization, FusedBatchNormalization } from "./batchnorm";
 export { powerIterationStep, spectralNormDense, SpectralNormDense, type SpectralNormDenseArgs } from "./spectral";
 export {
   classifierAccuracy, classifyDigits, confidentShare, countPredictedDigits, formatLabelScores, loadOrTrainDigitClassifier, pixelSpread, scoreByLabel,

@@ -2,6 +2,7 @@ import { tf } from "./backend";
 import { assertFinite, assertInteger } from "./checks";
 import { PIXELS } from "./data";
 import { createSeedSequence } from "./random";
+import { batchNormalization } from "./batchnorm";
 import { SpectralNormDense } from "./spectral";
 
 export interface MlpGeneratorArgs {
@@ -103,12 +104,12 @@ export function buildConvGenerator({ latentSize, seed }: ConvGeneratorArgs): tf.
     name: "conv_generator",
     layers: [
       tf.layers.dense({ units: 1024, activation: "relu", inputShape: [latentSize], kernelInitializer: init(), name: "g_dense1" }),
-      tf.layers.batchNormalization({ name: "g_bn1" }),
+      batchNormalization({ name: "g_bn1" }),
       tf.layers.dense({ units: 7 * 7 * 128, activation: "relu", kernelInitializer: init(), name: "g_dense2" }),
-      tf.layers.batchNormalization({ name: "g_bn2" }),
+      batchNormalization({ name: "g_bn2" }),
       tf.layers.reshape({ targetShape: [7, 7, 128], name: "g_reshape" }),
       tf.layers.conv2dTranspose({ filters: 64, kernelSize: 4, strides: 2, padding: "same", activation: "relu", kernelInitializer: init(), name: "g_deconv1" }),
-      tf.layers.batchNormalization({ name: "g_bn3" }),
+      batchNormalization({ name: "g_bn3" }),
       tf.layers.conv2dTranspose({ filters: 1, kernelSize: 4, strides: 2, padding: "same", activation: "tanh", kernelInitializer: init(), name: "g_deconv2" }),
     ],
   });
@@ -239,7 +240,7 @@ export function buildConditionalMlpGenerator(args: ConditionalMlpGeneratorArgs):
   let h = joined;
   hiddenUnits.forEach((units, i) => {
     h = tf.layers.dense({ units, name: `g_dense${i + 1}`, kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }) }).apply(h) as tf.SymbolicTensor;
-    if (batchNorm) h = tf.layers.batchNormalization({ name: `g_bn${i + 1}` }).apply(h) as tf.SymbolicTensor;
+    if (batchNorm) h = batchNormalization({ name: `g_bn${i + 1}` }).apply(h) as tf.SymbolicTensor;
     h = tf.layers.activation({ activation: "gelu", name: `g_gelu${i + 1}` }).apply(h) as tf.SymbolicTensor;
   });
   const images = tf.layers.dense({
@@ -315,11 +316,11 @@ export function buildDcganGenerator({ latentSize = 100, seed }: DcganArgs): tf.S
     name: "dcgan_generator",
     layers: [
       tf.layers.dense({ units: 7 * 7 * 128, useBias: false, inputShape: [latentSize], kernelInitializer: dcganInit(nextSeed()), name: "g_dense" }),
-      tf.layers.batchNormalization({ name: "g_bn1" }),
+      batchNormalization({ name: "g_bn1" }),
       tf.layers.reLU({ name: "g_relu1" }),
       tf.layers.reshape({ targetShape: [7, 7, 128], name: "g_reshape" }),
       tf.layers.conv2dTranspose({ filters: 64, kernelSize: 4, strides: 2, padding: "same", useBias: false, kernelInitializer: dcganInit(nextSeed()), name: "g_deconv1" }),
-      tf.layers.batchNormalization({ name: "g_bn2" }),
+      batchNormalization({ name: "g_bn2" }),
       tf.layers.reLU({ name: "g_relu2" }),
       tf.layers.conv2dTranspose({ filters: 1, kernelSize: 4, strides: 2, padding: "same", activation: "tanh", kernelInitializer: dcganInit(nextSeed()), name: "g_deconv2" }),
     ],
@@ -341,7 +342,7 @@ export function buildDcganDiscriminator({ seed }: DcganArgs): tf.Sequential {
       tf.layers.conv2d({ filters: 64, kernelSize: 4, strides: 2, padding: "same", inputShape: [28, 28, 1], kernelInitializer: dcganInit(nextSeed()), name: "d_conv1" }),
       tf.layers.leakyReLU({ alpha: 0.2, name: "d_leaky1" }),
       tf.layers.conv2d({ filters: 128, kernelSize: 4, strides: 2, padding: "same", useBias: false, kernelInitializer: dcganInit(nextSeed()), name: "d_conv2" }),
-      tf.layers.batchNormalization({ name: "d_bn" }),
+      batchNormalization({ name: "d_bn" }),
       tf.layers.leakyReLU({ alpha: 0.2, name: "d_leaky2" }),
       tf.layers.flatten({ name: "d_flatten" }),
       tf.layers.dense({ units: 1, kernelInitializer: dcganInit(nextSeed()), name: "d_logit" }),

@@ -18,8 +18,8 @@ interface NodeBackend {
   executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: tf.Tensor[], numOutputs: number): tf.Tensor[];
 }
 
-/** Attribute values: a dtype ("float32", "int32"), a boolean, a string, or a shape (number[]). */
-export type AttrValue = { dtype: "float32" | "int32" } | boolean | string | number[];
+/** Attribute values: a dtype ("float32", "int32"), a float, a boolean, a string, or a shape (number[]). */
+export type AttrValue = { dtype: "float32" | "int32" } | { float: number } | boolean | string | number[];
 
 /** TensorFlow ops by name, and TensorFlow resource variables, on the native backend. */
 export interface NativeOps {
@@ -44,6 +44,7 @@ function makeOps(backend: NodeBackend): NativeOps {
     if (typeof value === "boolean") return { name, type: binding.TF_ATTR_BOOL, value };
     if (typeof value === "string") return { name, type: binding.TF_ATTR_STRING, value };
     if (Array.isArray(value)) return { name, type: binding.TF_ATTR_SHAPE, value };
+    if ("float" in value) return { name, type: binding.TF_ATTR_FLOAT, value: value.float };
     return { name, type: binding.TF_ATTR_TYPE, value: dtypeCodes[value.dtype] };
   });
   const execute = (name: string, inputs: tf.Tensor[], attrs: Record<string, AttrValue>, numOutputs: number) => (numOutputs === 1

@@ -92,7 +92,7 @@ export function createGan(args: CreateGanArgs): Gan {
   }
   const lsTargets = args.lsTargets ?? LS_ZERO_ONE;
   Object.entries(lsTargets).forEach(([name, value]) => assertFinite(`lsTargets.${name}`, value));
-  const jointDiscriminatorPass = !discriminator.layers.some((layer) => layer.getClassName() === "BatchNormalization");
+  const jointDiscriminatorPass = !discriminator.layers.some((layer) => layer.getClassName().endsWith("BatchNormalization"));
   return {
     generator, discriminator, generatorCost, lsTargets, latentSize, conditional, l1Weight, jointDiscriminatorPass,
     generatorOptimizer: optimizers[0],
