@@ -45,7 +45,7 @@ export {
   type DigitClassifier, type DigitClassifierArgs, type LabelScores,
 } from "./classifier";
 export {
-  buildModel, runGanJob, runGanJobFromEnvironment, startBackgroundTraining,
+  buildModel, runGanJob, runGanJobsFromEnvironment, startBackgroundTraining,
   type BackgroundTraining, type BackgroundTrainingArgs, type GanJob, type ModelSpec, type TrainedGanJob,
 } from "./jobs";
 export { loadOrTrainGenerator, trainingCachePath, type CachedTraining, type CachedTrainingArgs } from "./cache";

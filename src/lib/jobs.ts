@@ -96,47 +96,50 @@ export async function runGanJob(job: GanJob, onStep?: (step: number) => void): P
 export interface BackgroundTraining {
   /** Resolves when every job has trained (and cached its result); rejects with the first failure. */
   done: Promise<void>;
-  /** One line per job: its name, the steps done of all, and whether it waits, runs, is done or failed. */
+  /** One line per job: its name, the steps done of all, whether it waits, runs, is done or failed, and for how long. */
   status(): string[];
   /** Stops every job that still runs or waits; `done` then rejects. */
   stop(): void;
 }
 
 export interface BackgroundTrainingArgs {
-  /** How many jobs run at once, each in its own process with one TensorFlow thread; default 2. */
+  /** How many child processes train at once, each with one TensorFlow thread; default 2. */
   processes?: number;
 }
 
 const PROGRESS_EVERY = 25;
-const JOB_VARIABLE = "GAN_KIT_JOB";
+const JOBS_VARIABLE = "GAN_KIT_JOBS";
+
+type Phase = "waiting" | "running" | "done" | "failed" | "not run";
 
 /**
- * Starts `jobs` in child Node processes, at most `processes` at a time, each training with one
- * TensorFlow thread and writing its result to the training cache. Call `runGanJob` with the same
- * job afterwards to get its networks: a finished job then loads from the cache at once (and a job
- * that could not run in the background trains in this process instead).
+ * Starts `jobs` in `processes` child Node processes, each training with one TensorFlow thread and
+ * writing its results to the training cache. Job i goes to process i mod `processes`, and each
+ * process runs its jobs one after the other by itself, so that the queue moves on even while this
+ * process is busy (a training loop here need not yield to the event loop). Call `runGanJob` with
+ * the same job afterwards to get its networks: a finished job then loads from the cache at once
+ * (and a job that could not run in the background trains in this process instead).
  */
 export function startBackgroundTraining(jobs: GanJob[], { processes = 2 }: BackgroundTrainingArgs = {}): BackgroundTraining {
   assertInteger("processes", processes);
   const names = jobs.map((job) => job.name);
   const repeated = names.find((name, i) => names.indexOf(name) !== i);
   if (repeated !== undefined) throw new Error(`two background jobs are named ${JSON.stringify(repeated)}; give each its own name`);
-  const state = jobs.map((job) => ({ job, steps: 0, phase: "waiting" as "waiting" | "running" | "done" | "failed" | "stopped", child: null as ChildProcess | null }));
+  const state = jobs.map((job) => ({ job, steps: 0, phase: "waiting" as Phase, seconds: 0, started: 0 }));
+  const children: ChildProcess[] = [];
   let stopped = false;
-  const runOne = (entry: (typeof state)[number]) => new Promise<void>((resolve, reject) => {
-    if (stopped) {
-      entry.phase = "stopped";
-      resolve();
-      return;
-    }
-    entry.phase = "running";
-    const script = `require(${JSON.stringify(path.join(__dirname, "index.js"))}).runGanJobFromEnvironment()`
+  const runProcess = (indices: number[]) => new Promise<void>((resolve, reject) => {
+    const script = `require(${JSON.stringify(path.join(__dirname, "index.js"))}).runGanJobsFromEnvironment()`
       + ".catch((error) => { console.error(error instanceof Error ? error.stack : error); process.exit(1); })";
     const child = spawn(process.execPath, ["-e", script], {
-      env: { ...process.env, [JOB_VARIABLE]: JSON.stringify(entry.job), TF_NUM_INTRAOP_THREADS: "1", TF_NUM_INTEROP_THREADS: "1", TF_CPP_MIN_LOG_LEVEL: "2" },
+      env: {
+        ...process.env, [JOBS_VARIABLE]: JSON.stringify(indices.map((i) => jobs[i])),
+        TF_NUM_INTRAOP_THREADS: "1", TF_NUM_INTEROP_THREADS: "1", TF_CPP_MIN_LOG_LEVEL: "2",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    entry.child = child;
+    children.push(child);
+    let current = -1;  // position in `indices` of the job the child runs
     let stderr = "";
     child.stderr!.on("data", (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
     let buffered = "";
@@ -145,54 +148,69 @@ export function startBackgroundTraining(jobs: GanJob[], { processes = 2 }: Backg
       const lines = buffered.split("\n");
       buffered = lines.pop()!;
       for (const line of lines) {
-        const match = /^GAN_KIT_PROGRESS (\d+)$/.exec(line);
-        if (match !== null) entry.steps = Number(match[1]);
+        const [tag, position, value] = line.split(" ");
+        const entry = state[indices[Number(position)]];
+        if (entry === undefined) continue;
+        if (tag === "GAN_KIT_START") {
+          current = Number(position);
+          Object.assign(entry, { phase: "running", started: Date.now() });
+        } else if (tag === "GAN_KIT_PROGRESS") {
+          entry.steps = Number(value);
+        } else if (tag === "GAN_KIT_DONE") {
+          Object.assign(entry, { phase: "done", steps: entry.job.steps, seconds: Number(value) });
+        }
       }
     });
-    child.on("error", (error) => { entry.phase = "failed"; reject(error); });
+    child.on("error", reject);
     child.on("exit", (code, signal) => {
-      entry.child = null;
       if (code === 0) {
-        entry.phase = "done";
-        entry.steps = entry.job.steps;
         resolve();
-      } else {
-        entry.phase = stopped ? "stopped" : "failed";
-        reject(new Error(`background job ${entry.job.name} ${signal !== null ? `was stopped (${signal})` : `failed (exit status ${code})`}`
-          + (stderr.trim() === "" ? "" : `:\n${stderr.trim()}`)));
+        return;
       }
+      const failed = indices[Math.max(current, 0)];
+      indices.forEach((i) => { if (state[i].phase === "waiting" || state[i].phase === "running") state[i].phase = "not run"; });
+      state[failed].phase = "failed";
+      state[failed].seconds = state[failed].started === 0 ? 0 : (Date.now() - state[failed].started) / 1000;
+      reject(new Error(`background job ${jobs[failed].name} ${signal !== null ? `was stopped (${signal})` : `failed (exit status ${code})`}`
+        + (stderr.trim() === "" ? "" : `:\n${stderr.trim()}`)));
     });
   });
-  const queue = [...state];
-  const worker = async () => {
-    for (let entry = queue.shift(); entry !== undefined; entry = queue.shift()) await runOne(entry);
-  };
-  const done = Promise.all(Array.from({ length: Math.min(processes, jobs.length) }, worker)).then(() => {
+  const groups = Array.from({ length: Math.min(processes, jobs.length) }, (_, p) => jobs.map((_, i) => i).filter((i) => i % processes === p));
+  const done = Promise.all(groups.map(runProcess)).then(() => {
     if (stopped) throw new Error("the background jobs were stopped");
   });
   const stop = () => {
     stopped = true;
-    state.forEach((entry) => entry.child?.kill());
+    children.forEach((child) => { if (child.exitCode === null) child.kill(); });
   };
   process.once("exit", stop);
   done.catch(() => stop());  // one failure stops the rest; the caller sees the first error
   return {
     done,
     stop,
-    status: () => state.map(({ job, steps, phase }) => `${job.name}: ${steps} of ${job.steps} steps, ${phase}`),
+    status: () => state.map(({ job, steps, phase, seconds, started }) => {
+      const time = phase === "running" ? ` (${((Date.now() - started) / 1000).toFixed(0)} s)`
+        : phase === "done" || phase === "failed" ? ` in ${seconds.toFixed(0)} s` : "";
+      return `${job.name}: ${steps} of ${job.steps} steps, ${phase}${time}`;
+    }),
   };
 }
 
-/** The child process's side of `startBackgroundTraining`: runs the job in the environment, reports progress. */
-export async function runGanJobFromEnvironment(): Promise<void> {
-  const text = process.env[JOB_VARIABLE];
-  if (text === undefined) throw new Error(`${JOB_VARIABLE} is not set: this runs inside a background job only`);
+/** The child process's side of `startBackgroundTraining`: runs its jobs in order, reporting progress. */
+export async function runGanJobsFromEnvironment(): Promise<void> {
+  const text = process.env[JOBS_VARIABLE];
+  if (text === undefined) throw new Error(`${JOBS_VARIABLE} is not set: this runs inside background training only`);
   await backendReady();
-  const job = JSON.parse(text) as GanJob;
-  const trained = await runGanJob(job, (step) => {
-    if (step % PROGRESS_EVERY === 0) process.stdout.write(`GAN_KIT_PROGRESS ${step}\n`);
-  });
-  trained.generator.dispose();
-  trained.discriminator.dispose();
-  trained.averaged?.dispose();
+  const jobs = JSON.parse(text) as GanJob[];
+  for (const [position, job] of jobs.entries()) {
+    const started = Date.now();
+    process.stdout.write(`GAN_KIT_START ${position}\n`);
+    const trained = await runGanJob(job, (step) => {
+      if (step % PROGRESS_EVERY === 0) process.stdout.write(`GAN_KIT_PROGRESS ${position} ${step}\n`);
+    });
+    trained.generator.dispose();
+    trained.discriminator.dispose();
+    trained.averaged?.dispose();
+    process.stdout.write(`GAN_KIT_DONE ${position} ${((Date.now() - started) / 1000).toFixed(1)}\n`);
+  }
 }

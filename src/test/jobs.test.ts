@@ -53,7 +53,7 @@ describe("GAN jobs", () => {
     const background = startBackgroundTraining(jobs, { processes: 2 });
     assert.equal(background.status().length, 3);
     await background.done;
-    assert.deepEqual(background.status(), ["a: 30 of 30 steps, done", "b: 30 of 30 steps, done", "c: 20 of 20 steps, done"]);
+    assert.deepEqual(background.status().map((line) => line.replace(/ in \d+ s$/, "")), ["a: 30 of 30 steps, done", "b: 30 of 30 steps, done", "c: 20 of 20 steps, done"]);
     const loaded = await runGanJob(jobs[0]);
     assert.equal(loaded.fromCache, true);
     const local = await runGanJob(tinyJob(here, "a"));
@@ -67,9 +67,10 @@ describe("GAN jobs", () => {
   it("report a job that fails in its process, with its error, and refuse two jobs of one name", async () => {
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "gan-jobs-"));
     const broken = tinyJob(cacheDir, "broken", { batches: { batchSize: 20000, seed: 5 } });
-    const background = startBackgroundTraining([broken]);
+    const background = startBackgroundTraining([broken, tinyJob(cacheDir, "after")], { processes: 1 });
     await assert.rejects(background.done, /background job broken failed \(exit status 1\):[\s\S]*batchSize 20000 is larger than the data/);
-    assert.deepEqual(background.status(), ["broken: 0 of 30 steps, failed"]);
+    assert.match(background.status()[0], /^broken: 0 of 30 steps, failed in \d+ s$/);
+    assert.equal(background.status()[1], "after: 0 of 30 steps, not run");
     assert.equal(fs.readdirSync(cacheDir).length, 0, "a failed job leaves no cache behind");
     assert.throws(() => startBackgroundTraining([tinyJob(cacheDir, "x"), tinyJob(cacheDir, "x")]), /two background jobs are named "x"/);
   });
