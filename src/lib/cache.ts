@@ -37,11 +37,18 @@ export interface CachedTraining<T extends StepMetrics = StepMetrics> {
   cachePath: string;
 }
 
+/** JSON of `value` with every object's keys sorted: the same settings give the same text in any order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) => (v !== null && typeof v === "object" && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : v));
+}
+
 /** The cache folder for these settings, these two architectures and the running backend. */
 export function trainingCachePath({ cacheDir, name, settings, generator, discriminator }: Omit<CachedTrainingArgs, "train" | "averaged">): string {
   const key = createHash("sha256")
     // The backend is part of the key: the same run on wasm and on native TensorFlow differs in rounding.
-    .update(JSON.stringify([settings, generator.toJSON(null, false), discriminator.toJSON(null, false), tf.getBackend()]))
+    .update(canonicalJson([settings, generator.toJSON(null, false), discriminator.toJSON(null, false), tf.getBackend()]))
     .digest("hex").slice(0, 12);
   return path.join(cacheDir, `${name}-${key}`);
 }

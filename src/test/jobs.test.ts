@@ -43,6 +43,10 @@ describe("GAN jobs", () => {
     assert.deepEqual(weightsOf(again.generator), weightsOf(first.generator));
     assert.deepEqual(weightsOf(again.averaged!), weightsOf(first.averaged));
     assert.deepEqual(again.history, first.history);
+    // The same job written with its fields in another order is the same job.
+    const job = tinyJob(cacheDir, "tiny");
+    const reordered = Object.fromEntries(Object.entries({ ...job, gan: Object.fromEntries(Object.entries(job.gan).reverse()) }).reverse()) as unknown as GanJob;
+    assert.equal((await runGanJob(reordered)).fromCache, true);
     const longer = await runGanJob(tinyJob(cacheDir, "tiny", { steps: 31 }));
     assert.equal(longer.fromCache, false, "a changed job trains again");
   });
