@@ -176,15 +176,17 @@ export function startBackgroundTraining(jobs: GanJob[], { processes = 2 }: Backg
     });
   });
   const groups = Array.from({ length: Math.min(processes, jobs.length) }, (_, p) => jobs.map((_, i) => i).filter((i) => i % processes === p));
-  const done = Promise.all(groups.map(runProcess)).then(() => {
-    if (stopped) throw new Error("the background jobs were stopped");
-  });
   const stop = () => {
     stopped = true;
     children.forEach((child) => { if (child.exitCode === null) child.kill(); });
   };
+  // Children do not outlive this process; the listener goes when the jobs end (reruns add none).
   process.once("exit", stop);
-  done.catch(() => stop());  // one failure stops the rest; the caller sees the first error
+  const done = Promise.all(groups.map(runProcess))
+    .catch((error: unknown) => { stop(); throw error; })  // one failure stops the rest
+    .then(() => { if (stopped) throw new Error("the background jobs were stopped"); })
+    .finally(() => process.removeListener("exit", stop));
+  done.catch(() => undefined);  // a failure is reported to whoever awaits `done`, not as an unhandled rejection
   return {
     done,
     stop,

@@ -54,10 +54,13 @@ describe("GAN jobs", () => {
   it("run in background processes two at a time, and their cached results match a run in this process", async () => {
     const [here, there] = [fs.mkdtempSync(path.join(os.tmpdir(), "gan-jobs-")), fs.mkdtempSync(path.join(os.tmpdir(), "gan-jobs-"))];
     const jobs = [tinyJob(there, "a"), tinyJob(there, "b", { gan: { learningRate: 2e-3, beta1: 0.5, seed: 3 } }), tinyJob(there, "c", { steps: 20 })];
+    const exitListeners = process.listenerCount("exit");
     const background = startBackgroundTraining(jobs, { processes: 2 });
     assert.equal(background.status().length, 3);
+    assert.equal(process.listenerCount("exit"), exitListeners + 1);
     await background.done;
     assert.deepEqual(background.status().map((line) => line.replace(/ in \d+ s$/, "")), ["a: 30 of 30 steps, done", "b: 30 of 30 steps, done", "c: 20 of 20 steps, done"]);
+    assert.equal(process.listenerCount("exit"), exitListeners, "the exit listener is removed when the jobs end");
     const loaded = await runGanJob(jobs[0]);
     assert.equal(loaded.fromCache, true);
     const local = await runGanJob(tinyJob(here, "a"));
