@@ -25,6 +25,8 @@ export interface CachedTrainingArgs<T extends StepMetrics = StepMetrics> {
    * saved beside the generator, in `averaged/`, and filled from there on a cache hit.
    */
   averaged?: tf.LayersModel;
+  /** Version of the training code, part of the key; default `trainingCodeVersion()`. */
+  codeVersion?: string;
   /** Trains `generator` (and `averaged`) in place and returns every step's metrics. */
   train: () => Promise<T[]> | T[];
 }
@@ -44,11 +46,32 @@ function canonicalJson(value: unknown): string {
     : v));
 }
 
-/** The cache folder for these settings, these two architectures and the running backend. */
-export function trainingCachePath({ cacheDir, name, settings, generator, discriminator }: Omit<CachedTrainingArgs, "train" | "averaged">): string {
+/** The helper's modules whose code decides what a training produces. */
+const TRAINING_MODULES = ["averaging", "batchnorm", "data", "jobs", "losses", "models", "native", "noise", "optimizer", "random", "spectral", "training"];
+
+const versions = new Map<string, string>();
+
+/**
+ * A hash of the compiled training code (the modules that build, train and update the networks,
+ * as they are in `dir`) and of the tfjs version: part of every cache key, so that a change to an
+ * optimiser or a training step trains again instead of loading weights the old code made.
+ */
+export function trainingCodeVersion(dir: string = __dirname): string {
+  const known = versions.get(dir);
+  if (known !== undefined) return known;
+  const hash = createHash("sha256").update(tf.version.tfjs);
+  for (const module of TRAINING_MODULES) hash.update(`\n${module}\n`).update(fs.readFileSync(path.join(dir, `${module}.js`)));
+  const version = hash.digest("hex").slice(0, 12);
+  versions.set(dir, version);
+  return version;
+}
+
+/** The cache folder for these settings, these two architectures, the running backend and the training code. */
+export function trainingCachePath({ cacheDir, name, settings, generator, discriminator, codeVersion = trainingCodeVersion() }:
+  Omit<CachedTrainingArgs, "train" | "averaged">): string {
   const key = createHash("sha256")
     // The backend is part of the key: the same run on wasm and on native TensorFlow differs in rounding.
-    .update(canonicalJson([settings, generator.toJSON(null, false), discriminator.toJSON(null, false), tf.getBackend()]))
+    .update(canonicalJson([settings, generator.toJSON(null, false), discriminator.toJSON(null, false), tf.getBackend(), codeVersion]))
     .digest("hex").slice(0, 12);
   return path.join(cacheDir, `${name}-${key}`);
 }
@@ -72,13 +95,33 @@ export async function loadOrTrainGenerator<T extends StepMetrics = StepMetrics>(
   const history = await args.train();
   const seconds = (Date.now() - started) / 1000;
   const partial = `${cachePath}.partial-${process.pid}`;
-  fs.rmSync(partial, { recursive: true, force: true });
+  removeLeftovers(cachePath);
   for (const [model, folder] of models) await saveModelFiles(model, path.join(partial, path.relative(cachePath, folder)));
   fs.writeFileSync(path.join(partial, "history.json"), JSON.stringify({ seconds, history }));
   fs.writeFileSync(path.join(partial, "settings.json"), `${JSON.stringify(args.settings, null, 2)}\n`);
   fs.rmSync(cachePath, { recursive: true, force: true });
   fs.renameSync(partial, cachePath);
   return { history, seconds, fromCache: false, cachePath };
+}
+
+/** Whether process `pid` still runs (then its partial folder may still be being written). */
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Removes the partial folders of this cache entry that stopped runs left behind (`<entry>.partial-<pid>`). */
+function removeLeftovers(cachePath: string): void {
+  const [dir, base] = [path.dirname(cachePath), `${path.basename(cachePath)}.partial-`];
+  if (!fs.existsSync(dir)) return;
+  for (const entry of fs.readdirSync(dir)) {
+    if (entry.startsWith(base) && !isRunning(Number(entry.slice(base.length)))) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
+  }
 }
 
 /** Copies the weights saved in `folder` into `model`. */

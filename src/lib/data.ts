@@ -38,6 +38,7 @@ export type DigitSource = ReadonlyArray<{ id: number; length: number; raw: Array
  * shuffles with unseeded Math.random, so it is not used. Validates what it loads.
  */
 export function loadMnist({ layout = "flat", seed = 1 }: LoadMnistArgs = {}, source: DigitSource = mnist): MnistData {
+  if (layout !== "flat" && layout !== "image") throw new Error(`layout must be "flat" or "image", got ${JSON.stringify(layout)}`);
   const { pixels, labels } = readDigits(source);
   const count = labels.length;
   const order = shuffledIndices(count, createRandom(seed));

@@ -7,7 +7,7 @@ export {
   type BatchStream, type CreateBatchStreamArgs, type DigitSource, type ImageLayout, type LoadMnistArgs, type MnistData,
 } from "./data";
 export {
-  binaryCrossEntropyFromLogits, discriminatorCost, generatorCost, lsDiscriminatorCost, lsGeneratorCost, LS_ZERO_ONE,
+  binaryCrossEntropyFromLogits, discriminatorCost, generatorCost, GENERATOR_COSTS, lsDiscriminatorCost, lsGeneratorCost, LS_ZERO_ONE,
   type GeneratorCost, type LsTargets,
 } from "./losses";
 export {
@@ -48,4 +48,4 @@ export {
   buildModel, runGanJob, runGanJobsFromEnvironment, startBackgroundTraining,
   type BackgroundTraining, type BackgroundTrainingArgs, type GanJob, type ModelSpec, type TrainedGanJob,
 } from "./jobs";
-export { loadOrTrainGenerator, trainingCachePath, type CachedTraining, type CachedTrainingArgs } from "./cache";
+export { loadOrTrainGenerator, trainingCachePath, trainingCodeVersion, type CachedTraining, type CachedTrainingArgs } from "./cache";

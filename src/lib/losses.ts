@@ -6,6 +6,9 @@ import { tf } from "./backend";
  */
 export type GeneratorCost = "minimax" | "non-saturating" | "least-squares";
 
+/** Every GeneratorCost, for checking a value that came from outside the type checker. */
+export const GENERATOR_COSTS: readonly GeneratorCost[] = ["minimax", "non-saturating", "least-squares"];
+
 /** LSGAN's targets: a for fakes and b for real data in D's cost, c for fakes in G's cost. */
 export interface LsTargets {
   a: number;

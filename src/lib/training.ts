@@ -1,7 +1,7 @@
 import { tf } from "./backend";
 import { assertFinite, assertInteger, assertPositive, assertShape } from "./checks";
 import {
-  discriminatorCost, generatorCost, lsDiscriminatorCost, LS_ZERO_ONE, type GeneratorCost, type LsTargets,
+  discriminatorCost, generatorCost, GENERATOR_COSTS, lsDiscriminatorCost, LS_ZERO_ONE, type GeneratorCost, type LsTargets,
 } from "./losses";
 import { LeanAdam, type LinearDecay } from "./optimizer";
 import { createNoiseSampler, type NoiseDistribution, type NoiseSampler } from "./noise";
@@ -71,6 +71,9 @@ export interface CreateGanArgs {
 /** Pairs the two networks with one Adam optimiser each, after checking that their shapes fit. */
 export function createGan(args: CreateGanArgs): Gan {
   const { generator, discriminator, generatorCost = "non-saturating", learningRate, beta1 = 0.5, beta2 = 0.999 } = args;
+  if (!GENERATOR_COSTS.includes(generatorCost)) {
+    throw new Error(`generatorCost must be one of ${GENERATOR_COSTS.map((c) => JSON.stringify(c)).join(", ")}, got ${JSON.stringify(generatorCost)}`);
+  }
   // Checks the optimiser settings before anything else is built.
   const optimizers = [learningRate, args.discriminatorLearningRate ?? learningRate]
     .map((rate) => new LeanAdam({ learningRate: rate, beta1, beta2, weightDecay: args.weightDecay ?? 0, decay: args.learningRateDecay }));

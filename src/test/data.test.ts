@@ -46,6 +46,7 @@ describe("loadMnist", () => {
     const short = good.map((d, i) => (i === 0 ? { ...d, raw: d.raw.slice(1) } : d));
     assert.throws(() => loadMnist({}, short), /class 0 has 783 pixel values/);
     assert.equal(loadMnist({}, good).count, 10);
+    assert.throws(() => loadMnist({ layout: "bogus" as never }, good), /layout must be "flat" or "image", got "bogus"/);
   });
 });
 

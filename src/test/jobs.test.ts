@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 
-import { buildModel, runGanJob, startBackgroundTraining, tf, type GanJob } from "../lib";
+import { buildModel, runGanJob, startBackgroundTraining, tf, trainingCachePath, trainingCodeVersion, type GanJob } from "../lib";
 
 function tinyJob(cacheDir: string, name: string, overrides: Partial<GanJob> = {}): GanJob {
   return {
@@ -80,5 +80,35 @@ describe("GAN jobs", () => {
     assert.equal(background.status()[1], "after: 0 of 30 steps, not run");
     assert.equal(fs.readdirSync(cacheDir).length, 0, "a failed job leaves no cache behind");
     assert.throws(() => startBackgroundTraining([tinyJob(cacheDir, "x"), tinyJob(cacheDir, "x")]), /two background jobs are named "x"/);
+  });
+});
+
+describe("training cache keys", () => {
+  it("change with the training code: a copy of the compiled helper with one changed optimiser line gets another version", () => {
+    const lib = path.join(__dirname, "..", "lib");
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), "gan-code-"));
+    for (const file of fs.readdirSync(lib).filter((f) => f.endsWith(".js"))) fs.copyFileSync(path.join(lib, file), path.join(copy, file));
+    assert.equal(trainingCodeVersion(copy), trainingCodeVersion(lib), "the same code, the same version");
+    const changed = fs.mkdtempSync(path.join(os.tmpdir(), "gan-code-"));
+    for (const file of fs.readdirSync(copy)) fs.copyFileSync(path.join(copy, file), path.join(changed, file));
+    fs.appendFileSync(path.join(changed, "optimizer.js"), "\n// a change to LeanAdam\n");
+    assert.notEqual(trainingCodeVersion(changed), trainingCodeVersion(lib));
+    const g = buildModel({ builder: "buildMlpGenerator", args: { latentSize: 8, hiddenUnits: [16], seed: 1 } });
+    const d = buildModel({ builder: "buildMlpDiscriminator", args: { hiddenUnits: [16], leakyAlpha: 0.2, seed: 2 } });
+    const key = (codeVersion?: string) => trainingCachePath({ cacheDir: "data", name: "x", settings: { steps: 1 }, generator: g, discriminator: d, codeVersion });
+    assert.equal(key(), key(trainingCodeVersion(lib)));
+    assert.notEqual(key(trainingCodeVersion(changed)), key());
+  });
+
+  it("a partial folder left by a stopped run is removed when the entry is written", async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "gan-jobs-"));
+    const job = tinyJob(cacheDir, "left", { steps: 2 });
+    const g = buildModel(job.generator);
+    const d = buildModel(job.discriminator);
+    const { cacheDir: _dir, name: _name, ...settings } = job;
+    const entry = trainingCachePath({ cacheDir, name: "left", settings, generator: g, discriminator: d });
+    fs.mkdirSync(`${entry}.partial-999999999`, { recursive: true });  // no such process
+    await runGanJob(job);
+    assert.deepEqual(fs.readdirSync(cacheDir), [path.basename(entry)]);
   });
 });

@@ -15,4 +15,11 @@ describe("quick mode", () => {
     assert.deepEqual(chooseSettings(full, { steps: 50 }, {}), full);
     assert.deepEqual(chooseSettings(full, { steps: 50 }, { GAN_QUICK: "1" }), { steps: 50, batchSize: 64 });
   });
+
+  it("refuses a quick setting that the full settings lack, naming it, in either mode", () => {
+    const full = { steps: 5000, batchSize: 64 };
+    for (const env of [{}, { GAN_QUICK: "1" }]) {
+      assert.throws(() => chooseSettings(full, { stepz: 50 } as never, env), /quick settings "stepz" are not in the full settings \(steps, batchSize\)/);
+    }
+  });
 });

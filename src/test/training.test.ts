@@ -88,6 +88,11 @@ describe("bad input", () => {
     assert.throws(() => createGan({ generator, discriminator, learningRate: 1e-3, beta1: 1, seed: 1 }), /beta1 must be in \[0, 1\), got 1/);
   });
 
+  it("rejects an unknown generator cost when the GAN is made, not at its first step", () => {
+    assert.throws(() => createGan({ generator, discriminator, learningRate: 1e-3, generatorCost: "wgan" as never, seed: 1 }),
+      /generatorCost must be one of "minimax", "non-saturating", "least-squares", got "wgan"/);
+  });
+
   it("rejects a generator whose images the discriminator cannot take", () => {
     const small = buildMlpDiscriminator({ inputSize: 100, hiddenUnits: [8], leakyAlpha: 0.2, seed: 2 });
     assert.throws(() => createGan({ generator, discriminator: small, learningRate: 1e-3, seed: 1 }), /makes \[784\] images but the discriminator takes \[100\]/);
