@@ -3,7 +3,7 @@
 // it is. On native TensorFlow each weight tensor gets one ResourceApplyAdam, TensorFlow's fused
 // Adam kernel (one pass over weights, moments and gradient), on TensorFlow resource variables
 // that mirror the tfjs ones. On the fallback backends all gradients are concatenated into one
-// vector, updated in seven ops, and split back.
+// vector, updated in about a dozen ops, and split back.
 import { tf } from "./backend";
 import { assertFinite, assertInteger, assertPositive } from "./checks";
 import { nativeOps, type NativeOps } from "./native";
@@ -169,7 +169,7 @@ interface AdamUpdate {
   dispose(): void;
 }
 
-/** The fallback backends: all moments in two flat vectors, updated in seven ops per step. */
+/** The fallback backends: all moments in two flat vectors, updated in about a dozen ops per step. */
 class FlatAdamUpdate implements AdamUpdate {
   private readonly sizes: number[];
   private readonly m: tf.Variable;
