@@ -16,7 +16,7 @@ import {
   buildDcganDiscriminator, buildDcganGenerator, buildMlpDiscriminator, buildMlpGenerator,
 } from "./models";
 import type { NoiseDistribution } from "./noise";
-import { createGan, trainStep, type CreateGanArgs, type StepMetrics } from "./training";
+import { createGan, trainGan, type CreateGanArgs, type StepMetrics } from "./training";
 
 const BUILDERS = {
   buildMlpGenerator, buildMlpDiscriminator, buildConditionalMlpGenerator, buildConditionalMlpDiscriminator,
@@ -58,7 +58,7 @@ export interface TrainedGanJob extends CachedTraining<StepMetrics> {
 }
 
 /**
- * Trains the job's GAN in this process, one `trainStep` per step (and one weight-average update
+ * Trains the job's GAN in this process with `trainGan` (and one weight-average update per step
  * when asked), or loads it from the training cache when this exact job ran before, in this
  * process or another. The cache key covers the whole job and both architectures.
  * @param onStep called after every trained step with its number.
@@ -74,19 +74,14 @@ export async function runGanJob(job: GanJob, onStep?: (step: number) => void): P
       const data = loadMnist(job.data);
       const batches = createBatchStream(data, job.batches);
       const gan = createGan({ ...job.gan, generator, discriminator });
-      const history: StepMetrics[] = [];
       try {
-        for (let step = 1; step <= job.steps; step++) {
-          history.push({ step, ...trainStep(gan, batches) });
-          average?.update();
-          onStep?.(step);
-        }
+        // trainGan's loop, with the weight average moved after each step.
+        return trainGan({ gan, batches, steps: job.steps, onStep: ({ step }) => { average?.update(); onStep?.(step); } });
       } finally {
         gan.generatorOptimizer.dispose();
         gan.discriminatorOptimizer.dispose();
         tf.dispose([data.images, data.labels]);
       }
-      return history;
     },
   });
   return { ...result, generator, discriminator, averaged: average?.model };
