@@ -6,7 +6,7 @@ import path from "node:path";
 
 import { tf } from "./backend";
 import { loadModelFiles, saveModelFiles } from "./files";
-import type { StepMetrics } from "./training";
+import type { StepMetrics } from "./steps";
 
 /** `T`: what the training loop records per step (StepMetrics, or more, e.g. scores at checkpoints). */
 export interface CachedTrainingArgs<T extends StepMetrics = StepMetrics> {
@@ -47,7 +47,7 @@ function canonicalJson(value: unknown): string {
 }
 
 /** The helper's modules whose code decides what a training produces. */
-const TRAINING_MODULES = ["averaging", "batchnorm", "data", "jobs", "losses", "models", "native", "noise", "optimizer", "random", "spectral", "training"];
+const TRAINING_MODULES = ["averaging", "batchnorm", "data", "jobs", "losses", "models", "native", "noise", "optimizer", "random", "spectral", "gan", "steps"];
 
 const versions = new Map<string, string>();
 

@@ -76,3 +76,10 @@ export async function loadModelFiles(folder: string): Promise<tf.LayersModel> {
     weightData: joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength),
   }));
 }
+
+/** Writes bytes (a PNG, a GIF) to `file`, creating its folder; returns the path. */
+export function saveFile(file: string, bytes: Uint8Array): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, bytes);
+  return file;
+}

@@ -1,14 +1,16 @@
 // gan-kit: the helper package of the GAN Step by Step notebooks.
 export { backendReady, BACKEND_VARIABLE, nativeTfjs, selectBackend, tf, type BackendReport } from "./backend";
-export { encodePng, loadModelFiles, saveModelFiles } from "./files";
+export { encodePng, loadModelFiles, saveFile, saveModelFiles } from "./files";
 export { assertFinite, assertInteger, assertPositive, assertShape } from "./checks";
 export {
   createBatchStream, loadMnist, EMBEDDED_DIGITS, IMAGE_SIZE, NUM_CLASSES, PIXELS,
   type BatchStream, type CreateBatchStreamArgs, type DigitSource, type ImageLayout, type LoadMnistArgs, type MnistData,
 } from "./data";
 export {
-  binaryCrossEntropyFromLogits, discriminatorCost, generatorCost, GENERATOR_COSTS, lsDiscriminatorCost, lsGeneratorCost, LS_ZERO_ONE,
-  type GeneratorCost, type LsTargets,
+  binaryCrossEntropyFromLogits, createObjective, crossEntropyDiscriminatorCost, crossEntropyObjective, fitLsDiscriminator,
+  LEAST_SQUARES, leastSquaresObjective, lsDiscriminatorCost, lsGeneratorCost, LS_ZERO_ONE, MINIMAX, minimaxGeneratorCost,
+  NON_SATURATING, nonSaturatingGeneratorCost,
+  type CrossEntropyGenerator, type FitLsDiscriminatorArgs, type LsTargets, type Objective, type ObjectiveSpec,
 } from "./losses";
 export {
   addArrays, gaussianDensity, integrate, lsCriterionAtOptimum, lsGeneratorCriterion, makeGrid, normalizeDensity,
@@ -27,17 +29,20 @@ export {
   createNoiseSampler, createPortableNoiseSampler, type NoiseDistribution, type NoiseSampler, type NoiseSamplerArgs,
 } from "./noise";
 export { chooseSettings, isQuickMode, QUICK_MODE_VARIABLE } from "./settings";
+export { createGan, disposeGan, type CreateGanArgs, type Gan } from "./gan";
 export {
-  createGan, disposeGan, fitLsDiscriminator, formatMetrics, generateImages, interpolateNoise,
   trainDiscriminatorStep, trainGan, trainGeneratorStep, trainStep,
-  type CreateGanArgs, type GeneratorStepOptions, type DiscriminatorMetrics, type FitLsDiscriminatorArgs, type Gan, type GeneratorMetrics, type StepMetrics, type TrainGanArgs,
-} from "./training";
+  type DiscriminatorMetrics, type GeneratorMetrics, type GeneratorStepOptions, type StepMetrics, type TrainGanArgs,
+} from "./steps";
+export { generateImages, interpolateNoise } from "./sampling";
+export { composeSampleGrid, renderProgressGif, renderSampleGrid, type SampleGridArgs } from "./grids";
+export { blockMeans, linesFigure, lossFigure, roundForDisplay, type Figure, type LinesFigureArgs, type Series } from "./figures";
+export { CHROMIUM_PATHS, findChromium, renderFigurePng } from "./chromium";
+export { isNotebook, showBundle, showFigure, showPng } from "./notebook";
 export {
-  blockMeans, composeSampleGrid, createLiveTrainingDisplay, findChromium, formatDuration, formatProgress, isNotebook, linesFigure,
-  lossFigure, renderFigurePng, renderProgressGif, renderSampleGrid, roundForDisplay, saveFile, showBundle, showFigure,
-  showGif, showPng,
-  type Figure, type LinesFigureArgs, type LiveTrainingDisplay, type LiveTrainingDisplayArgs, type SampleGridArgs, type Series,
-} from "./display";
+  createLiveTrainingDisplay, formatDuration, formatMetrics, formatProgress, trainGanLive,
+  type LiveTrainingDisplay, type LiveTrainingDisplayArgs, type TrainGanLiveArgs,
+} from "./live";
 export { batchNormalization, FusedBatchNormalization } from "./batchnorm";
 export { powerIterationStep, spectralNormDense, SpectralNormDense, type SpectralNormDenseArgs } from "./spectral";
 export {

@@ -16,7 +16,9 @@ import {
   buildDcganDiscriminator, buildDcganGenerator, buildMlpDiscriminator, buildMlpGenerator,
 } from "./models";
 import type { NoiseDistribution } from "./noise";
-import { createGan, trainGan, type CreateGanArgs, type StepMetrics } from "./training";
+import { createGan, type CreateGanArgs } from "./gan";
+import { createObjective, type ObjectiveSpec } from "./losses";
+import { trainGan, type StepMetrics } from "./steps";
 
 const BUILDERS = {
   buildMlpGenerator, buildMlpDiscriminator, buildConditionalMlpGenerator, buildConditionalMlpDiscriminator,
@@ -40,8 +42,11 @@ export interface GanJob {
   name: string;
   generator: ModelSpec;
   discriminator: ModelSpec;
-  /** `createGan`'s arguments besides the networks; the noise as a distribution. */
-  gan: Omit<CreateGanArgs, "generator" | "discriminator" | "noise"> & { noise?: NoiseDistribution };
+  /** `createGan`'s arguments besides the networks; the noise as a distribution, the objective as data. */
+  gan: Omit<CreateGanArgs, "generator" | "discriminator" | "noise" | "objective"> & {
+    noise?: NoiseDistribution;
+    objective?: ObjectiveSpec;
+  };
   data: { layout: ImageLayout; seed: number };
   batches: { batchSize: number; seed: number };
   steps: number;
@@ -73,7 +78,8 @@ export async function runGanJob(job: GanJob, onStep?: (step: number) => void): P
     train: () => {
       const data = loadMnist(job.data);
       const batches = createBatchStream(data, job.batches);
-      const gan = createGan({ ...job.gan, generator, discriminator });
+      const objective = job.gan.objective === undefined ? undefined : createObjective(job.gan.objective);
+      const gan = createGan({ ...job.gan, objective, generator, discriminator });
       try {
         // trainGan's loop, with the weight average moved after each step.
         return trainGan({ gan, batches, steps: job.steps, onStep: ({ step }) => { average?.update(); onStep?.(step); } });

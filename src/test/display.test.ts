@@ -24,8 +24,8 @@ describe("renderSampleGrid", () => {
     assert.equal(pixels[40][40][0], 0);
   });
 
-  it("rejects images that are not 28×28", async () => {
-    await assert.rejects(renderSampleGrid(tf.zeros([4, 100])), /must be \[n, 784\] or \[n, 28, 28, 1\].*got \[4, 100\]/);
+  it("rejects images that are not 28×28", () => {
+    assert.throws(() => renderSampleGrid(tf.zeros([4, 100])), /must be \[n, 784\] or \[n, 28, 28, 1\].*got \[4, 100\]/);
   });
 });
 

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { binaryCrossEntropyFromLogits, discriminatorCost, generatorCost, tf } from "../lib";
+import {
+  binaryCrossEntropyFromLogits, createObjective, crossEntropyObjective, LEAST_SQUARES, leastSquaresObjective, MINIMAX,
+  NON_SATURATING, tf, type Objective,
+} from "../lib";
+
+const discriminatorCost = NON_SATURATING.discriminatorCost;
+const COSTS: Record<string, Objective> = { minimax: MINIMAX, "non-saturating": NON_SATURATING, "least-squares": LEAST_SQUARES };
+const generatorCost = (kind: string, fake: tf.Tensor) => COSTS[kind].generatorCost(fake);
 
 const sigmoid = (s: number) => 1 / (1 + Math.exp(-s));
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -56,8 +63,14 @@ describe("GAN costs from logits", () => {
     assert.ok(Number.isFinite(generatorCost("non-saturating", extreme).arraySync()));
   });
 
-  it("names an unknown generator cost", () => {
-    assert.throws(() => generatorCost("wasserstein" as never, tf.zeros([1, 1])), /unknown generator cost "wasserstein"/);
+  it("minimax and non-saturating share D's cost; D's verdict is the mean probability σ(s)", () => {
+    const [r, f] = [tf.tensor2d(real, [3, 1]), tf.tensor2d(fake, [3, 1])];
+    close(MINIMAX.discriminatorCost(r, f).arraySync(), NON_SATURATING.discriminatorCost(r, f).arraySync(), "same J(D)");
+    close(NON_SATURATING.meanVerdict(r).arraySync(), mean(real.map(sigmoid)), "verdict");
+  });
+
+  it("names an unknown cross-entropy generator", () => {
+    assert.throws(() => crossEntropyObjective("wasserstein" as never), /plays "minimax" or "non-saturating", got "wasserstein"/);
   });
 });
 
@@ -70,5 +83,32 @@ describe("least-squares costs", () => {
     close(d, 0.5 * mean(real.map((v) => (v - 1) ** 2)) + 0.5 * mean(fake.map((v) => (v + 1) ** 2)), "LS J(D)");
     close(lsGeneratorCost(tf.tensor2d(fake, [3, 1]), 0).arraySync(), 0.5 * mean(fake.map((v) => v * v)), "LS J(G)");
     close(generatorCost("least-squares", tf.tensor2d(fake, [3, 1])).arraySync(), 0.5 * mean(fake.map((v) => (v - 1) ** 2)), "(0, 1, 1)");
+  });
+});
+
+describe("objectives as data", () => {
+  it("rebuild from their spec into objectives that compute the same costs", () => {
+    const [r, f] = [tf.tensor2d([0.9, -0.3], [2, 1]), tf.tensor2d([0.2, 1.7], [2, 1])];
+    for (const objective of [MINIMAX, NON_SATURATING, LEAST_SQUARES, leastSquaresObjective({ a: -1, b: 1, c: 0 })]) {
+      const copy = createObjective(JSON.parse(JSON.stringify(objective.spec)));
+      assert.equal(copy.name, objective.name);
+      close(copy.discriminatorCost(r, f).arraySync(), objective.discriminatorCost(r, f).arraySync(), objective.name);
+      close(copy.generatorCost(f).arraySync(), objective.generatorCost(f).arraySync(), objective.name);
+      close(copy.meanVerdict(r).arraySync(), objective.meanVerdict(r).arraySync(), objective.name);
+    }
+  });
+
+  it("least squares uses its own targets: J(G) = ½E(D(G(z)) − c)², verdict = mean raw output", () => {
+    const objective = leastSquaresObjective({ a: -1, b: 1, c: 0 });
+    assert.equal(objective.name, "least squares (-1, 1, 0)");
+    close(objective.generatorCost(tf.tensor2d([2, -1], [2, 1])).arraySync(), 0.5 * (4 + 1) / 2, "J(G) with c = 0");
+    close(objective.meanVerdict(tf.tensor2d([2, -1], [2, 1])).arraySync(), 0.5, "verdict");
+  });
+
+  it("name what is wrong with bad targets or an unknown spec", () => {
+    assert.throws(() => leastSquaresObjective({ a: 0, b: NaN, c: 1 }), /targets.b must be a finite number, got NaN/);
+    assert.throws(() => leastSquaresObjective({ a: 1, b: 1, c: 1 }), /needs a != b .*a = b = 1/);
+    assert.throws(() => createObjective({ kind: "wgan" } as never), /unknown objective \{"kind":"wgan"\}/);
+    assert.throws(() => createObjective(undefined as never), /unknown objective undefined/);
   });
 });

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 
 import {
   buildDcganDiscriminator, buildDcganGenerator, buildMlpDiscriminator, buildMlpGenerator, createBatchStream, createGan,
-  createNoiseSampler, createPortableNoiseSampler, loadMnist, tf,
+  createNoiseSampler, createPortableNoiseSampler, leastSquaresObjective, loadMnist, tf,
   trainDiscriminatorStep, trainGan, trainGeneratorStep, type Gan,
 } from "../lib";
 
@@ -88,9 +88,12 @@ describe("bad input", () => {
     assert.throws(() => createGan({ generator, discriminator, learningRate: 1e-3, beta1: 1, seed: 1 }), /beta1 must be in \[0, 1\), got 1/);
   });
 
-  it("rejects an unknown generator cost when the GAN is made, not at its first step", () => {
-    assert.throws(() => createGan({ generator, discriminator, learningRate: 1e-3, generatorCost: "wgan" as never, seed: 1 }),
-      /generatorCost must be one of "minimax", "non-saturating", "least-squares", got "wgan"/);
+  it("rejects an objective that is not an Objective value when the GAN is made, not at its first step", () => {
+    assert.throws(() => createGan({ generator, discriminator, learningRate: 1e-3, objective: "wgan" as never, seed: 1 }),
+      /objective must be an Objective .*got "wgan"/);
+    assert.throws(() => createGan({
+      generator, discriminator, learningRate: 1e-3, seed: 1, objective: { kind: "least-squares", a: 0, b: 1, c: 1 } as never,
+    }), /objective must be an Objective .*createObjective\(spec\)\), got \{"kind":"least-squares"/);
   });
 
   it("rejects a generator whose images the discriminator cannot take", () => {
@@ -141,7 +144,7 @@ describe("generator gradient norm", () => {
     const gan = createGan({
       generator: buildMlpGenerator({ latentSize: 4, hiddenUnits: [8], seed: 1 }),
       discriminator: buildMlpDiscriminator({ hiddenUnits: [16], leakyAlpha: 0.2, seed: 2 }),
-      generatorCost: "least-squares", lsTargets: { a: -1, b: 1, c: 0 }, learningRate: 1e-2, seed: 1,
+      objective: leastSquaresObjective({ a: -1, b: 1, c: 0 }), learningRate: 1e-2, seed: 1,
     });
     const real = tf.fill([16, 784], 0.5);
     let last = trainDiscriminatorStep(gan, real);
