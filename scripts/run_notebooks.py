@@ -37,8 +37,14 @@ def stderr_of(cell) -> str:
     return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream" and o.get("name") == "stderr")
 
 
+# Appended to every notebook's run: gan-kit watches for leaked tensors when GAN_LEAK_CHECK is set
+# (tensors the garbage collector found undisposed), and this cell fails when there were any.
+LEAK_CHECK_SOURCE = 'import { assertNoTensorLeaks } from "gan-kit";\nawait assertNoTensorLeaks();'
+os.environ["GAN_LEAK_CHECK"] = "1"
+
+
 def execute(path: pathlib.Path, timeout: int) -> tuple[nbformat.NotebookNode, str | None]:
-    """Runs one notebook in its own folder; returns it and an error description, or None."""
+    """Runs one notebook in its own folder, then the leak check; returns it and an error description, or None."""
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb, kernel_name="tslab", timeout=timeout, record_timing=False,
@@ -52,6 +58,12 @@ def execute(path: pathlib.Path, timeout: int) -> tuple[nbformat.NotebookNode, st
                 client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
                 if stderr_of(cell):
                     raise StderrError(f"cell {index} wrote to stderr:\n{stderr_of(cell).strip()}")
+            check = nbformat.v4.new_code_cell(LEAK_CHECK_SOURCE)
+            client.execute_cell(check, len(nb.cells), execution_count=client.code_cells_executed + 1)
+            if stderr_of(check):
+                raise StderrError(f"the tensor leak check after the last cell failed:\n{stderr_of(check).strip()}")
+            said = "".join(o.get("text", "") for o in check.outputs if o.get("output_type") == "stream").strip()
+            print(f"   {said}", flush=True)
     except CellExecutionError as error:
         return nb, f"{error}"
     except StderrError as error:

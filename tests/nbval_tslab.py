@@ -12,7 +12,11 @@ and tslab 1.0:
   requests for 200 ms, so the plugin waits that out before the next cell runs.
 """
 
+import os
 import time
+from collections import defaultdict
+
+import nbformat
 
 from nbval import kernel as nbval_kernel
 from nbval import plugin as nbval_plugin
@@ -60,4 +64,23 @@ def _runtest(self):
 
 
 nbval_plugin.IPyNbCell.runtest = _runtest
+
+# After a notebook's last cell, one more item runs in the same kernel: gan-kit's tensor leak check
+# (tensors that the garbage collector found undisposed since the kernel loaded gan-kit).
+os.environ["GAN_LEAK_CHECK"] = "1"
+LEAK_CHECK_SOURCE = 'import { assertNoTensorLeaks } from "gan-kit";\nawait assertNoTensorLeaks();'
+_original_collect = nbval_plugin.IPyNbFile.collect
+
+
+def _collect(self):
+    items = list(_original_collect(self))
+    yield from items
+    if items:
+        cell = nbformat.v4.new_code_cell(LEAK_CHECK_SOURCE, metadata={"tags": ["nbval-ignore-output"]})
+        options = defaultdict(bool, {"check": False})
+        yield nbval_plugin.IPyNbCell.from_parent(
+            self, name="tensor leak check", cell_num=len(items), cell=cell, options=options)
+
+
+nbval_plugin.IPyNbFile.collect = _collect
 

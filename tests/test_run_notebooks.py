@@ -18,3 +18,14 @@ def test_runner_fails_on_broken_notebook(tmp_path):
     assert "throw new Error" in result.stdout  # the failing cell's source is shown
     assert "broken.ipynb" in result.stdout and "FAILED" in result.stdout
     assert (tmp_path / "broken.ipynb").is_file() and (tmp_path / "broken.html").is_file()
+
+
+def test_runner_fails_a_notebook_that_leaks_tensors(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "run_notebooks.py"), str(ROOT / "tests" / "fixtures" / "leaky.ipynb"),
+         "--output", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "leaky.ipynb" in result.stdout and "FAILED" in result.stdout
+    assert "5 tensor(s) leaked" in result.stdout and "5 × float32[2,3]" in result.stdout, result.stdout

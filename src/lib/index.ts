@@ -54,3 +54,6 @@ export {
   type BackgroundTraining, type BackgroundTrainingArgs, type GanJob, type ModelSpec, type TrainedGanJob,
 } from "./jobs";
 export { loadOrTrainGenerator, trainingCachePath, trainingCodeVersion, type CachedTraining, type CachedTrainingArgs } from "./cache";
+export {
+  assertNoTensorLeaks, checkTensorLeaks, LEAK_CHECK_VARIABLE, stopWatchingTensorLeaks, watchTensorLeaks, type LeakReport,
+} from "./leaks";
