@@ -59,7 +59,11 @@ def execute(path: pathlib.Path, timeout: int) -> tuple[nbformat.NotebookNode, st
                 if stderr_of(cell):
                     raise StderrError(f"cell {index} wrote to stderr:\n{stderr_of(cell).strip()}")
             check = nbformat.v4.new_code_cell(LEAK_CHECK_SOURCE)
-            client.execute_cell(check, len(nb.cells), execution_count=client.code_cells_executed + 1)
+            nb.cells.append(check)  # nbclient stores the cell it runs by index; removed again below
+            try:
+                client.execute_cell(check, len(nb.cells) - 1, execution_count=client.code_cells_executed + 1)
+            finally:
+                nb.cells.pop()
             if stderr_of(check):
                 raise StderrError(f"the tensor leak check after the last cell failed:\n{stderr_of(check).strip()}")
             said = "".join(o.get("text", "") for o in check.outputs if o.get("output_type") == "stream").strip()
