@@ -11,8 +11,8 @@ export {
   type GeneratorCost, type LsTargets,
 } from "./losses";
 export {
-  addArrays, gaussianDensity, integrate, lsCriterionAtOptimum, lsGeneratorCriterion, makeGrid, normalizeDensity,
-  optimalLsDiscriminator, pearsonChiSquare, scaleArray, uniformDensity, type Grid,
+  addArrays, DENSITY_MASS_TOLERANCE, gaussianDensity, integrate, lsCriterionAtOptimum, lsGeneratorCriterion, makeGrid,
+  normalizeDensity, optimalLsDiscriminator, pearsonChiSquare, scaleArray, uniformDensity, type Grid,
 } from "./maths";
 export {
   buildConditionalMlpDiscriminator, buildConditionalMlpGenerator, buildConvDiscriminator, buildConvGenerator,
