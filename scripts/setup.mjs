@@ -13,8 +13,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const TF_WHEEL_SPEC = "tensorflow-cpu==2.21.0";
-const TF_LIB_NAME = "libtensorflow-2.21.0";
+// The TensorFlow release whose tensorflow-cpu wheel provides libtensorflow; everything below derives from it.
+const TF_VERSION = "2.21.0";
+const TF_WHEEL_SPEC = `tensorflow-cpu==${TF_VERSION}`;
+const TF_LIB_NAME = `libtensorflow-${TF_VERSION}`;
+const TF_WHEEL_FILE = new RegExp(`^tensorflow_cpu-${TF_VERSION.replaceAll(".", "\\.")}-.*\\.whl$`);
 // The members of the tensorflow-cpu wheel that the binding needs; nothing else is extracted.
 const WHEEL_LIBS = ["libtensorflow_cc.so.2", "libtensorflow_framework.so.2"];
 const venv = path.join(root, ".venv");
@@ -52,7 +55,7 @@ function probeTfjsNode() {
 }
 
 function findWheel(dir) {
-  return fs.readdirSync(dir).find((f) => /^tensorflow_cpu-2\.21\.0-.*\.whl$/.test(f));
+  return fs.readdirSync(dir).find((f) => TF_WHEEL_FILE.test(f));
 }
 
 /** Downloads the tensorflow-cpu wheel once and extracts only the C libraries and headers. */

@@ -18,10 +18,31 @@ from collections import defaultdict
 
 import nbformat
 
+import nbval
 from nbval import kernel as nbval_kernel
 from nbval import plugin as nbval_plugin
 
 TSLAB_ERROR_PAUSE_S = 0.3
+
+# The nbval functions replaced below are copies of, or wrappers around, nbval 0.11.0's (requirements.txt
+# pins nbval==0.11.0). Another version may have changed them, and the patches would silently undo its
+# fixes or break, so refuse to load instead.
+EXPECTED_NBVAL_VERSION = "0.11.0"
+
+
+def check_nbval_version(found=None):
+    """Raise unless the installed nbval (``nbval.__version__``, or ``found``) is the one patched here."""
+    found = nbval.__version__ if found is None else found
+    if found != EXPECTED_NBVAL_VERSION:
+        raise RuntimeError(
+            f"tests/nbval_tslab.py was written for nbval {EXPECTED_NBVAL_VERSION} but nbval {found} is "
+            "installed: it replaces functions inside nbval (RunningKernel.await_reply, IPyNbCell.runtest, ...), "
+            f"so install nbval=={EXPECTED_NBVAL_VERSION} (requirements.txt), or check every patch in it against "
+            f"nbval {found} and update EXPECTED_NBVAL_VERSION and the pin together."
+        )
+
+
+check_nbval_version()
 
 
 def _await_reply(self, msg_id, timeout=None):

@@ -13,8 +13,8 @@ export {
   type CrossEntropyGenerator, type FitLsDiscriminatorArgs, type LsTargets, type Objective, type ObjectiveSpec,
 } from "./losses";
 export {
-  addArrays, gaussianDensity, integrate, lsCriterionAtOptimum, lsGeneratorCriterion, makeGrid, normalizeDensity,
-  optimalLsDiscriminator, pearsonChiSquare, scaleArray, uniformDensity, type Grid,
+  addArrays, DENSITY_MASS_TOLERANCE, gaussianDensity, integrate, lsCriterionAtOptimum, lsGeneratorCriterion, makeGrid,
+  normalizeDensity, optimalLsDiscriminator, pearsonChiSquare, scaleArray, uniformDensity, type Grid,
 } from "./maths";
 export {
   buildConditionalMlpDiscriminator, buildConditionalMlpGenerator, buildConvDiscriminator, buildConvGenerator,

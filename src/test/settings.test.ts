@@ -10,6 +10,14 @@ describe("quick mode", () => {
     assert.equal(isQuickMode({ GAN_QUICK: "1" }), true);
   });
 
+  it("counts GAN_QUICK as set when it is non-empty and not exactly \"0\"", () => {
+    // The one statement of the rule; scripts/run_notebooks.py asks this function (tests/test_quick_mode.py).
+    const table: [string, boolean][] = [
+      ["", false], ["0", false], ["1", true], ["yes", true], ["00", true], [" ", true],
+    ];
+    for (const [value, quick] of table) assert.equal(isQuickMode({ GAN_QUICK: value }), quick, JSON.stringify(value));
+  });
+
   it("overrides the full settings only in quick mode", () => {
     const full = { steps: 5000, batchSize: 64 };
     assert.deepEqual(chooseSettings(full, { steps: 50 }, {}), full);

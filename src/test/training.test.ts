@@ -33,11 +33,20 @@ describe("training steps", () => {
     const batches = createBatchStream(data, { batchSize: 8, seed: 1 });
     const [d0, g0] = [snapshot(gan.discriminator), snapshot(gan.generator)];
     const real = batches.nextImages();
+    // D(x) and D(G(z)) by hand, before the update: mean σ(logit) on this real batch and on the fakes of the
+    // noise the step will draw (a sampler with the GAN's seed gives the same first batch).
+    const meanVerdict = (images: tf.Tensor) =>
+      tf.tidy(() => tf.sigmoid(gan.discriminator.predict(images) as tf.Tensor).mean().dataSync()[0]);
+    const noise = createNoiseSampler({ latentSize: 4, seed: 1 })(8);
+    const fakes = gan.generator.predict(noise) as tf.Tensor;
+    const [dReal, dFake] = [meanVerdict(real), meanVerdict(fakes)];
+    tf.dispose([noise, fakes]);
     const metrics = trainDiscriminatorStep(gan, real);
     real.dispose();
     assert.deepEqual(snapshot(gan.generator), g0);
     assert.notDeepEqual(snapshot(gan.discriminator), d0);
-    assert.ok(metrics.dReal > 0 && metrics.dReal < 1 && metrics.dFake > 0 && metrics.dFake < 1);
+    assert.ok(Math.abs(metrics.dReal - dReal) < 1e-5, `D(x): ${metrics.dReal} vs ${dReal} by hand`);
+    assert.ok(Math.abs(metrics.dFake - dFake) < 1e-5, `D(G(z)): ${metrics.dFake} vs ${dFake} by hand`);
   });
 
   it("reports J(D) as computed by hand from D's outputs before the update", () => {
