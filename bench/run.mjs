@@ -48,7 +48,8 @@ const FULL_WASM_PLAN = {
   dcgan: { warmup: 1, repeats: 2, steps: 2 },
   ring: { warmup: 2, repeats: 3, steps: 5 },
 };
-const smokePlan = (plan) => Object.fromEntries(Object.keys(plan).map((name) => [name, { warmup: 1, repeats: 2, steps: 2 }]));
+const smokePlan = (plan) =>
+  Object.fromEntries(Object.keys(plan).map((name) => [name, { warmup: 1, repeats: 2, steps: 2 }]));
 const PLAN = SMOKE ? smokePlan(FULL_PLAN) : FULL_PLAN;
 const WASM_PLAN = SMOKE ? smokePlan(FULL_WASM_PLAN) : FULL_WASM_PLAN;
 /** Steps whose native ops are counted, per model (the profile reports the mean per step). */
@@ -107,9 +108,13 @@ function ringPoints({ n = 10_000, modes = 8, radius = 2, sd = 0.02, seed = 3 } =
  */
 function buildRingModels(seed) {
   const nextSeed = kit.createSeedSequence(seed);
-  const dense = (units, activation, extra = {}) => tf.layers.dense({
-    units, activation, kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }), ...extra,
-  });
+  const dense = (units, activation, extra = {}) =>
+    tf.layers.dense({
+      units,
+      activation,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
+      ...extra,
+    });
   const generator = tf.sequential({
     name: "ring_generator",
     layers: [dense(128, "tanh", { inputShape: [256] }), dense(128, "tanh"), dense(128, "tanh"), dense(2, "linear")],
@@ -137,14 +142,21 @@ function buildGan(name) {
     ({ generator, discriminator } = buildRingModels(seed));
     const points = ringPoints();
     // createBatchStream only gathers rows of `images`; the labels are there to fit its data type.
-    [noise, batch, data] = ["normal", 512, { images: points, labels: tf.zeros([points.shape[0]], "int32"), count: points.shape[0] }];
+    [noise, batch, data] = [
+      "normal",
+      512,
+      { images: points, labels: tf.zeros([points.shape[0]], "int32"), count: points.shape[0] },
+    ];
   } else {
     throw new Error(`unknown model ${name}`);
   }
   const gan = kit.createGan({ generator, discriminator, learningRate: 1e-3, beta1: 0.5, noise, seed: seed + 20 });
   const batches = kit.createBatchStream(data, { batchSize: batch, seed });
   return {
-    name, gan, batch, batches,
+    name,
+    gan,
+    batch,
+    batches,
     dispose() {
       kit.disposeGan(gan);
       tf.dispose([data.images, data.labels]);
@@ -229,7 +241,9 @@ function profileStep(model, steps = PROFILE_STEPS) {
       else Object.defineProperty(backend, method, descriptor);
     }
   }
-  const ops = [...byOp.values()].map((k) => ({ kernel: k.kernel, calls: k.calls / steps, ms: k.ms / steps })).sort((a, b) => b.ms - a.ms);
+  const ops = [...byOp.values()]
+    .map((k) => ({ kernel: k.kernel, calls: k.calls / steps, ms: k.ms / steps }))
+    .sort((a, b) => b.ms - a.ms);
   const kernelMs = ops.reduce((t, k) => t + k.ms, 0);
   return {
     steps_profiled: steps,
@@ -261,7 +275,12 @@ function memoryAfterSteps(steps = 1000) {
   kit.trainGan({ gan: model.gan, batches: model.batches, steps: 2 });
   const tensorsBefore = tf.memory().numTensors;
   kit.trainGan({ gan: model.gan, batches: model.batches, steps });
-  const result = { steps, rss_mb: process.memoryUsage().rss / 2 ** 20, num_tensors_before: tensorsBefore, num_tensors_after: tf.memory().numTensors };
+  const result = {
+    steps,
+    rss_mb: process.memoryUsage().rss / 2 ** 20,
+    num_tensors_before: tensorsBefore,
+    num_tensors_after: tf.memory().numTensors,
+  };
   model.dispose();
   return result;
 }
@@ -272,9 +291,16 @@ function cpuInfo() {
   try {
     const first = fs.readFileSync("/proc/cpuinfo", "utf8").split(/\n\s*\n/)[0];
     const field = (name) => first.match(new RegExp(`^${name}\\s*:\\s*(.*)$`, "m"))?.[1]?.trim() ?? null;
-    info.cpu_id = { vendor: field("vendor_id"), family: field("cpu family"), model: field("model"), stepping: field("stepping") };
+    info.cpu_id = {
+      vendor: field("vendor_id"),
+      family: field("cpu family"),
+      model: field("model"),
+      stepping: field("stepping"),
+    };
     const flags = new Set((field("flags") ?? "").split(/\s+/));
-    info.cpu_flags = Object.fromEntries(["avx", "fma", "avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile"].map((f) => [f, flags.has(f)]));
+    info.cpu_flags = Object.fromEntries(
+      ["avx", "fma", "avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile"].map((f) => [f, flags.has(f)]),
+    );
   } catch {
     // not Linux: the model name from os.cpus() only
   }
@@ -286,8 +312,11 @@ function ensureTorch() {
   const ok = () => fs.existsSync(python) && spawnSync(python, ["-c", "import torch"]).status === 0;
   if (ok()) return python;
   console.log("[bench] installing PyTorch CPU for the comparison into .venv-bench (bench/requirements.txt)");
-  if (!fs.existsSync(python)) spawnSync("python3", ["-m", "venv", path.join(root, ".venv-bench")], { stdio: "inherit" });
-  spawnSync(python, ["-m", "pip", "install", "--quiet", "-r", path.join(root, "bench", "requirements.txt")], { stdio: "inherit" });
+  if (!fs.existsSync(python))
+    spawnSync("python3", ["-m", "venv", path.join(root, ".venv-bench")], { stdio: "inherit" });
+  spawnSync(python, ["-m", "pip", "install", "--quiet", "-r", path.join(root, "bench", "requirements.txt")], {
+    stdio: "inherit",
+  });
   return ok() ? python : null;
 }
 
@@ -308,11 +337,15 @@ class TorchChild {
     this.lines = [];
     this.waiting = [];
     this.exit = null;
-    this.process = spawn(python, [path.join(root, "bench", "torch_step.py"), JSON.stringify(names)], { stdio: ["pipe", "pipe", "pipe"] });
+    this.process = spawn(python, [path.join(root, "bench", "torch_step.py"), JSON.stringify(names)], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     this.process.stderr.setEncoding("utf8");
-    this.process.stderr.on("data", (text) => { this.stderr += text; });
+    this.process.stderr.on("data", (text) => {
+      this.stderr += text;
+    });
     readline.createInterface({ input: this.process.stdout }).on("line", (line) => {
-      if (!line.trim().startsWith("{")) return;  // not a reply (a library's message)
+      if (!line.trim().startsWith("{")) return; // not a reply (a library's message)
       const waiter = this.waiting.shift();
       if (waiter) waiter.resolve(line);
       else this.lines.push(line);
@@ -320,7 +353,9 @@ class TorchChild {
     this.exited = new Promise((resolve) => {
       this.process.on("close", (code, signal) => {
         this.exit = { code, signal };
-        const error = new Error(`the PyTorch reference exited (${signal ?? `code ${code}`}):\n${this.stderr.trim().split("\n").slice(-5).join("\n")}`);
+        const error = new Error(
+          `the PyTorch reference exited (${signal ?? `code ${code}`}):\n${this.stderr.trim().split("\n").slice(-5).join("\n")}`,
+        );
         this.waiting.splice(0).forEach((waiter) => waiter.reject(error));
         resolve(this.exit);
       });
@@ -330,10 +365,13 @@ class TorchChild {
 
   /** The next reply line, parsed. */
   async next() {
-    const line = this.lines.length > 0 ? this.lines.shift() : await new Promise((resolve, reject) => {
-      if (this.exit !== null) reject(new Error(`the PyTorch reference has exited:\n${this.stderr.trim()}`));
-      else this.waiting.push({ resolve, reject });
-    });
+    const line =
+      this.lines.length > 0
+        ? this.lines.shift()
+        : await new Promise((resolve, reject) => {
+            if (this.exit !== null) reject(new Error(`the PyTorch reference has exited:\n${this.stderr.trim()}`));
+            else this.waiting.push({ resolve, reject });
+          });
     return JSON.parse(line);
   }
 
@@ -353,9 +391,14 @@ class TorchChild {
 
 /** Times the models on the wasm fallback in a child process, or reports why it could not. */
 function runWasm() {
-  const result = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--wasm-child", ...(SMOKE ? ["--smoke"] : [])], {
-    encoding: "utf8", env: { ...process.env, GAN_BACKEND: "wasm" },
-  });
+  const result = spawnSync(
+    process.execPath,
+    [fileURLToPath(import.meta.url), "--wasm-child", ...(SMOKE ? ["--smoke"] : [])],
+    {
+      encoding: "utf8",
+      env: { ...process.env, GAN_BACKEND: "wasm" },
+    },
+  );
   if (result.status !== 0) return { error: result.stderr.trim().split("\n").at(-1) };
   return JSON.parse(result.stdout.trim().split("\n").at(-1));
 }
@@ -367,27 +410,45 @@ async function wasmChild() {
 }
 
 function kernelStart() {
-  const result = spawnSync(path.join(root, ".venv", "bin", "python"), [path.join(root, "bench", "kernel_start.py")], { encoding: "utf8" });
-  return result.status === 0 ? JSON.parse(result.stdout.trim().split("\n").at(-1)) : { error: result.stderr.trim().split("\n").at(-1) };
+  const result = spawnSync(path.join(root, ".venv", "bin", "python"), [path.join(root, "bench", "kernel_start.py")], {
+    encoding: "utf8",
+  });
+  return result.status === 0
+    ? JSON.parse(result.stdout.trim().split("\n").at(-1))
+    : { error: result.stderr.trim().split("\n").at(-1) };
 }
 
 const fmt = (x, digits = 1) => (x === undefined || x === null || Number.isNaN(x) ? "—" : x.toFixed(digits));
-const spread = (median_, min, max, digits = 1) => (median_ === undefined || median_ === null ? "—" : `${fmt(median_, digits)} (${fmt(min, digits)}–${fmt(max, digits)})`);
+const spread = (median_, min, max, digits = 1) =>
+  median_ === undefined || median_ === null ? "—" : `${fmt(median_, digits)} (${fmt(min, digits)}–${fmt(max, digits)})`;
 
 /** Rows of cells as a plain-text table, each column as wide as its widest cell. */
 function table(rows) {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => String(row[c]).length)));
-  return rows.map((row) => row.map((cell, c) => (c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join("   ")).join("\n");
+  return rows
+    .map((row) =>
+      row.map((cell, c) => (c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join("   "),
+    )
+    .join("\n");
 }
 
 async function main() {
   const machine = cpuInfo();
   const loadAtStart = os.loadavg();
-  console.log(`[bench] backend ${tf.getBackend()}, ${os.cpus().length} cores (${machine.cpu}`
-    + `${machine.cpu_id ? `, family ${machine.cpu_id.family} model ${machine.cpu_id.model}` : ""}`
-    + `${machine.cpu_flags ? `; ${Object.entries(machine.cpu_flags).filter(([, on]) => on).map(([f]) => f).join(" ")}` : ""})`
-    + `; load average ${loadAtStart.map((x) => x.toFixed(2)).join(" ")}`
-    + `${SMOKE ? "; SMOKE run: tiny plan, no wasm / memory / kernel start, written to bench/smoke.json" : ""}`);
+  console.log(
+    `[bench] backend ${tf.getBackend()}, ${os.cpus().length} cores (${machine.cpu}` +
+      `${machine.cpu_id ? `, family ${machine.cpu_id.family} model ${machine.cpu_id.model}` : ""}` +
+      `${
+        machine.cpu_flags
+          ? `; ${Object.entries(machine.cpu_flags)
+              .filter(([, on]) => on)
+              .map(([f]) => f)
+              .join(" ")}`
+          : ""
+      })` +
+      `; load average ${loadAtStart.map((x) => x.toFixed(2)).join(" ")}` +
+      `${SMOKE ? "; SMOKE run: tiny plan, no wasm / memory / kernel start, written to bench/smoke.json" : ""}`,
+  );
   const names = Object.keys(PLAN);
 
   const python = ensureTorch();
@@ -400,15 +461,19 @@ async function main() {
   }
   const sgemmRepeats = SMOKE ? 2 : 5;
   const tfSgemm = sgemmGflops(2048, sgemmRepeats);
-  const torchSgemm = torch ? (await torch.request({ cmd: "sgemm", n: 2048, repeats: sgemmRepeats })).sgemm_gflops : null;
+  const torchSgemm = torch
+    ? (await torch.request({ cmd: "sgemm", n: 2048, repeats: sgemmRepeats })).sgemm_gflops
+    : null;
 
   const built = Object.fromEntries(names.map((name) => [name, buildGan(name)]));
   const models = {};
   try {
     for (const name of names) {
       const p = PLAN[name];
-      console.log(`[bench] ${name}: warm-up ${p.warmup} steps, then ${p.repeats} repeats of ${p.steps} steps, `
-        + `${torch ? "tfjs-node and PyTorch alternately" : "tfjs-node only"} …`);
+      console.log(
+        `[bench] ${name}: warm-up ${p.warmup} steps, then ${p.repeats} repeats of ${p.steps} steps, ` +
+          `${torch ? "tfjs-node and PyTorch alternately" : "tfjs-node only"} …`,
+      );
       const { tfjsRuns, torchRuns } = await timeAlternating(built[name], p, torch);
       models[name] = {
         batch: built[name].batch,
@@ -418,7 +483,12 @@ async function main() {
       };
       if (torchRuns) {
         const paired = tfjsRuns.map((t, r) => t / torchRuns[r]);
-        models[name].ratio_paired = { median: median(paired), min: Math.min(...paired), max: Math.max(...paired), runs: paired };
+        models[name].ratio_paired = {
+          median: median(paired),
+          min: Math.min(...paired),
+          max: Math.max(...paired),
+          runs: paired,
+        };
       }
     }
   } finally {
@@ -444,52 +514,85 @@ async function main() {
     date: new Date().toISOString().slice(0, 10),
     ...(SMOKE ? { smoke: true } : {}),
     machine: {
-      cores: os.cpus().length, ...machine, memory_gib: Math.round(os.totalmem() / 2 ** 30),
+      cores: os.cpus().length,
+      ...machine,
+      memory_gib: Math.round(os.totalmem() / 2 ** 30),
       // 1-, 5- and 15-minute load averages: other work on a shared machine skews the timings.
       load_average: { start: loadAtStart, end: os.loadavg() },
     },
     versions: {
-      node: process.version, tfjs: tf.version.tfjs, backend: tf.getBackend(),
-      torch: torch?.info.torch ?? null, torch_threads: torch?.info.threads ?? null, torch_cpu_capability: torch?.info.cpu_capability ?? null,
+      node: process.version,
+      tfjs: tf.version.tfjs,
+      backend: tf.getBackend(),
+      torch: torch?.info.torch ?? null,
+      torch_threads: torch?.info.threads ?? null,
+      torch_cpu_capability: torch?.info.cpu_capability ?? null,
     },
-    timing: torch ? "tfjs-node and PyTorch alternately, repeat by repeat, in one run" : "tfjs-node only (PyTorch unavailable)",
+    timing: torch
+      ? "tfjs-node and PyTorch alternately, repeat by repeat, in one run"
+      : "tfjs-node only (PyTorch unavailable)",
     batch: Object.fromEntries(names.map((name) => [name, models[name].batch])),
     sgemm_gflops: { tfjs: tfSgemm, torch: torchSgemm },
-    models: Object.fromEntries(Object.entries(models).map(([name, m]) => {
-      const gflops = m.tfjs.step_gflop / (m.tfjs.median_ms / 1000);
-      return [name, { ...m, step_gflop: m.tfjs.step_gflop, tfjs_gflops: gflops, tfjs_share_of_sgemm: gflops / tfSgemm,
-        ratio_tfjs_over_torch: m.torch ? m.tfjs.median_ms / m.torch.median_ms : null,
-        ratio_paired: m.ratio_paired ?? null,
-        ratio_wasm_over_tfjs: m.wasm ? m.wasm.median_ms / m.tfjs.median_ms : null }];
-    })),
+    models: Object.fromEntries(
+      Object.entries(models).map(([name, m]) => {
+        const gflops = m.tfjs.step_gflop / (m.tfjs.median_ms / 1000);
+        return [
+          name,
+          {
+            ...m,
+            step_gflop: m.tfjs.step_gflop,
+            tfjs_gflops: gflops,
+            tfjs_share_of_sgemm: gflops / tfSgemm,
+            ratio_tfjs_over_torch: m.torch ? m.tfjs.median_ms / m.torch.median_ms : null,
+            ratio_paired: m.ratio_paired ?? null,
+            ratio_wasm_over_tfjs: m.wasm ? m.wasm.median_ms / m.tfjs.median_ms : null,
+          },
+        ];
+      }),
+    ),
     wasm_backend: wasm.error ? { error: wasm.error } : { backend: wasm.backend },
     memory_after_steps: memory,
     kernel,
   };
   fs.writeFileSync(path.join(root, OUTPUT), `${JSON.stringify(report, null, 2)}\n`);
 
-  console.log(`\nload average (1, 5, 15 min): ${loadAtStart.map((x) => x.toFixed(2)).join(" ")} at the start, `
-    + `${report.machine.load_average.end.map((x) => x.toFixed(2)).join(" ")} at the end, on ${os.cpus().length} cores`);
+  console.log(
+    `\nload average (1, 5, 15 min): ${loadAtStart.map((x) => x.toFixed(2)).join(" ")} at the start, ` +
+      `${report.machine.load_average.end.map((x) => x.toFixed(2)).join(" ")} at the end, on ${os.cpus().length} cores`,
+  );
   console.log(`sgemm 2048³ FP32: tfjs-node ${fmt(tfSgemm)} GFLOP/s | PyTorch ${fmt(torchSgemm)} GFLOP/s`);
   if (!torch) console.log("PyTorch not available: its columns are empty");
   console.log();
-  console.log(table([
-    ["model", "batch", "tfjs-node ms/step (min–max)", "PyTorch ms/step (min–max)", "ratio of medians", "paired ratio (min–max)", "GFLOP/step", "tfjs GFLOP/s (% sgemm)"],
-    ...Object.entries(report.models).map(([name, m]) => [
-      name, m.batch,
-      spread(m.tfjs.median_ms, m.tfjs.min_ms, m.tfjs.max_ms),
-      spread(m.torch?.median_ms, m.torch?.min_ms, m.torch?.max_ms),
-      fmt(m.ratio_tfjs_over_torch, 2),
-      spread(m.ratio_paired?.median, m.ratio_paired?.min, m.ratio_paired?.max, 2),
-      fmt(m.step_gflop, 3),
-      `${fmt(m.tfjs_gflops)} (${fmt(100 * m.tfjs_share_of_sgemm, 0)} %)`,
+  console.log(
+    table([
+      [
+        "model",
+        "batch",
+        "tfjs-node ms/step (min–max)",
+        "PyTorch ms/step (min–max)",
+        "ratio of medians",
+        "paired ratio (min–max)",
+        "GFLOP/step",
+        "tfjs GFLOP/s (% sgemm)",
+      ],
+      ...Object.entries(report.models).map(([name, m]) => [
+        name,
+        m.batch,
+        spread(m.tfjs.median_ms, m.tfjs.min_ms, m.tfjs.max_ms),
+        spread(m.torch?.median_ms, m.torch?.min_ms, m.torch?.max_ms),
+        fmt(m.ratio_tfjs_over_torch, 2),
+        spread(m.ratio_paired?.median, m.ratio_paired?.min, m.ratio_paired?.max, 2),
+        fmt(m.step_gflop, 3),
+        `${fmt(m.tfjs_gflops)} (${fmt(100 * m.tfjs_share_of_sgemm, 0)} %)`,
+      ]),
     ]),
-  ]));
+  );
   console.log("\nruns, ms/step in the order timed (tfjs r1, PyTorch r1, tfjs r2, …):");
   for (const [name, m] of Object.entries(report.models)) {
     console.log(`  ${name.padEnd(6)} tfjs    ${m.tfjs.runs.map((x) => fmt(x)).join("  ")}`);
     if (m.torch) console.log(`  ${"".padEnd(6)} PyTorch ${m.torch.runs.map((x) => fmt(x)).join("  ")}`);
-    if (m.ratio_paired) console.log(`  ${"".padEnd(6)} ratio   ${m.ratio_paired.runs.map((x) => fmt(x, 2)).join("  ")}`);
+    if (m.ratio_paired)
+      console.log(`  ${"".padEnd(6)} ratio   ${m.ratio_paired.runs.map((x) => fmt(x, 2)).join("  ")}`);
   }
   for (const [name, m] of Object.entries(report.models)) {
     const p = m.tfjs.profile;
@@ -497,16 +600,28 @@ async function main() {
       console.log(`\n${name}: native ops not counted (${p.error})`);
       continue;
     }
-    console.log(`\n${name}: ${fmt(p.kernel_calls, 0)} native TensorFlow ops per step, ${fmt(p.kernel_ms)} ms inside them, `
-      + `${fmt(p.js_overhead_ms)} ms outside (JavaScript, tape, reads) of a ${fmt(p.step_ms)} ms profiled step; slowest:`);
-    p.top.forEach((k) => console.log(`  ${k.kernel.padEnd(26)} ${fmt(k.calls, 0).padStart(4)} calls ${fmt(k.ms, 2).padStart(8)} ms`));
+    console.log(
+      `\n${name}: ${fmt(p.kernel_calls, 0)} native TensorFlow ops per step, ${fmt(p.kernel_ms)} ms inside them, ` +
+        `${fmt(p.js_overhead_ms)} ms outside (JavaScript, tape, reads) of a ${fmt(p.step_ms)} ms profiled step; slowest:`,
+    );
+    p.top.forEach((k) =>
+      console.log(`  ${k.kernel.padEnd(26)} ${fmt(k.calls, 0).padStart(4)} calls ${fmt(k.ms, 2).padStart(8)} ms`),
+    );
   }
   for (const [name, m] of Object.entries(report.models)) {
-    console.log(m.wasm ? `\nwasm fallback, ${name}: ${fmt(m.wasm.median_ms)} ms/step (${fmt(m.ratio_wasm_over_tfjs, 1)}× tfjs-node)`
-      : `\nwasm fallback, ${name}: not measured (${wasm.error ?? "?"})`);
+    console.log(
+      m.wasm
+        ? `\nwasm fallback, ${name}: ${fmt(m.wasm.median_ms)} ms/step (${fmt(m.ratio_wasm_over_tfjs, 1)}× tfjs-node)`
+        : `\nwasm fallback, ${name}: not measured (${wasm.error ?? "?"})`,
+    );
   }
-  if (memory) console.log(`\nafter ${memory.steps} MLP steps: RSS ${fmt(memory.rss_mb, 0)} MiB, tensors ${memory.num_tensors_before} → ${memory.num_tensors_after}`);
-  console.log(`kernel start ${fmt(kernel.kernel_start_s, 2)} s, helper import ${fmt(kernel.helper_import_s, 2)} s${kernel.error ? ` (${kernel.error})` : ""}`);
+  if (memory)
+    console.log(
+      `\nafter ${memory.steps} MLP steps: RSS ${fmt(memory.rss_mb, 0)} MiB, tensors ${memory.num_tensors_before} → ${memory.num_tensors_after}`,
+    );
+  console.log(
+    `kernel start ${fmt(kernel.kernel_start_s, 2)} s, helper import ${fmt(kernel.helper_import_s, 2)} s${kernel.error ? ` (${kernel.error})` : ""}`,
+  );
   console.log(`\nwritten to ${OUTPUT}`);
 }
 

@@ -34,11 +34,14 @@ export function seriesTable(record) {
     ...record.notebooks.map((n) => `| ${n.notebook} | ${n.seconds.toFixed(0)} | ${n.status} |`),
     `| **all notebooks** | **${record.notebooks_seconds.toFixed(0)}** (${minutes(record.notebooks_seconds)}) | |`,
   ];
-  if (record.setup_seconds !== null) lines.push(`| set-up (\`node scripts/setup.mjs\`, before the notebooks) | ${record.setup_seconds.toFixed(0)} | |`);
-  const caches = record.caches_empty_at_start ? "empty caches (no trained model in `data/`)" : "caches in `data/` present (trainings loaded, not run)";
+  if (record.setup_seconds !== null)
+    lines.push(`| set-up (\`node scripts/setup.mjs\`, before the notebooks) | ${record.setup_seconds.toFixed(0)} | |`);
+  const caches = record.caches_empty_at_start
+    ? "empty caches (no trained model in `data/`)"
+    : "caches in `data/` present (trainings loaded, not run)";
   return [
-    `Measured ${record.date} on ${record.machine.cores} cores (${record.machine.cpu}), ${record.machine.memory_gib} GiB, `
-      + `${record.settings} settings, ${caches}; from [bench/series.json](bench/series.json).`,
+    `Measured ${record.date} on ${record.machine.cores} cores (${record.machine.cpu}), ${record.machine.memory_gib} GiB, ` +
+      `${record.settings} settings, ${caches}; from [bench/series.json](bench/series.json).`,
     "",
     ...lines,
   ].join("\n");
@@ -48,7 +51,10 @@ function writeTable(record) {
   const readme = fs.readFileSync(readmePath, "utf8");
   const [start, end] = [readme.indexOf(START), readme.indexOf(END)];
   if (start < 0 || end < start) throw new Error(`README.md has no ${START} … ${END} block to fill`);
-  fs.writeFileSync(readmePath, `${readme.slice(0, start + START.length)}\n${seriesTable(record)}\n${readme.slice(end)}`);
+  fs.writeFileSync(
+    readmePath,
+    `${readme.slice(0, start + START.length)}\n${seriesTable(record)}\n${readme.slice(end)}`,
+  );
   console.log("[series] README.md: main-job table regenerated from bench/series.json");
 }
 
@@ -60,8 +66,13 @@ function main() {
   const setup = runTimed(process.execPath, [path.join(root, "scripts", "setup.mjs")]);
   if (setup.status !== 0) return setup.status;
   console.log(`[series] set-up took ${setup.seconds.toFixed(1)} s`);
-  const job = runTimed(path.join(root, ".venv", "bin", "python"), [path.join(root, "scripts", "run_notebooks.py"),
-    "--record", recordPath, "--setup-seconds", setup.seconds.toFixed(1)]);
+  const job = runTimed(path.join(root, ".venv", "bin", "python"), [
+    path.join(root, "scripts", "run_notebooks.py"),
+    "--record",
+    recordPath,
+    "--setup-seconds",
+    setup.seconds.toFixed(1),
+  ]);
   if (fs.existsSync(recordPath)) writeTable(JSON.parse(fs.readFileSync(recordPath, "utf8")));
   return job.status;
 }

@@ -40,17 +40,23 @@ function run(command, args, options = {}) {
 }
 
 function cacheDir() {
-  const base = process.env.GAN_CACHE_DIR
-    ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "gan-step-by-step");
+  const base =
+    process.env.GAN_CACHE_DIR ??
+    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "gan-step-by-step");
   fs.mkdirSync(base, { recursive: true });
   return base;
 }
 
 /** Asks a fresh Node process which backend tfjs-node gives; null when it does not load. */
 function probeTfjsNode() {
-  const probe = spawnSync(process.execPath, ["-e",
-    "const tf = require('@tensorflow/tfjs-node'); process.stdout.write(tf.getBackend() + ' ' + tf.version['tfjs-node'])"],
-  { cwd: root, encoding: "utf8", env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "2" } });
+  const probe = spawnSync(
+    process.execPath,
+    [
+      "-e",
+      "const tf = require('@tensorflow/tfjs-node'); process.stdout.write(tf.getBackend() + ' ' + tf.version['tfjs-node'])",
+    ],
+    { cwd: root, encoding: "utf8", env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "2" } },
+  );
   return probe.status === 0 ? probe.stdout.trim() : null;
 }
 
@@ -70,8 +76,17 @@ function ensureLibtensorflow() {
   let wheel = findWheel(cache);
   if (!wheel) {
     log(`downloading ${TF_WHEEL_SPEC} from PyPI (about 275 MB, once) into ${cache}`);
-    run("python3", ["-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-      "--dest", cache, TF_WHEEL_SPEC]);
+    run("python3", [
+      "-m",
+      "pip",
+      "download",
+      "--quiet",
+      "--no-deps",
+      "--only-binary=:all:",
+      "--dest",
+      cache,
+      TF_WHEEL_SPEC,
+    ]);
     wheel = findWheel(cache);
     if (!wheel) fail(`pip did not leave a ${TF_WHEEL_SPEC} wheel in ${cache}`);
   }
@@ -163,16 +178,24 @@ function ensureVenv() {
     run("python3", ["-m", "venv", venv]);
   }
   log("installing requirements.txt into .venv (JupyterLab, nbval, pytest, plotly)");
-  run(venvPython, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r",
-    path.join(root, "requirements.txt")]);
+  run(venvPython, [
+    "-m",
+    "pip",
+    "install",
+    "--quiet",
+    "--disable-pip-version-check",
+    "-r",
+    path.join(root, "requirements.txt"),
+  ]);
   fs.writeFileSync(stamp, digest);
 }
 
 /** Registers the project's own tslab as the `tslab` kernel of .venv, with quiet TensorFlow logs. */
 function registerKernel() {
   const tslab = path.join(root, "node_modules", ".bin", "tslab");
-  const result = spawnSync(tslab, ["install", `--python=${venvPython}`, "--sys-prefix", `--binary=${tslab}`],
-    { encoding: "utf8" });
+  const result = spawnSync(tslab, ["install", `--python=${venvPython}`, "--sys-prefix", `--binary=${tslab}`], {
+    encoding: "utf8",
+  });
   if (result.status !== 0) fail(`tslab install failed:\n${result.stdout}${result.stderr}`);
   const specPath = path.join(venv, "share", "jupyter", "kernels", "tslab", "kernel.json");
   const spec = JSON.parse(fs.readFileSync(specPath, "utf8"));
@@ -194,7 +217,8 @@ function registerKernel() {
 function patchTslabOutputSocket() {
   const file = path.join(root, "node_modules", "tslab", "dist", "jupyter.js");
   const original = "this.iopub = new zmq.Publisher();";
-  const patched = "this.iopub = new zmq.Publisher({ sendTimeout: 0 }); // patched by gan-step-by-step scripts/setup.mjs";
+  const patched =
+    "this.iopub = new zmq.Publisher({ sendTimeout: 0 }); // patched by gan-step-by-step scripts/setup.mjs";
   const source = fs.readFileSync(file, "utf8");
   if (source.includes(patched)) return;
   if (!source.includes(original)) fail(`${file} has no "${original}": tslab changed; review patchTslabOutputSocket`);
@@ -204,22 +228,26 @@ function patchTslabOutputSocket() {
 
 /** Installs Debian's Chromium, which renders plotly figures to the PNGs that GitHub shows. */
 function ensureChromium() {
-  const found = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"]
-    .find((c) => c && fs.existsSync(c));
+  const found = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
+    (c) => c && fs.existsSync(c),
+  );
   if (found) {
     log(`Chromium present (${found}) for static figure images`);
     return;
   }
   const canApt = process.getuid?.() === 0 && spawnSync("apt-get", ["--version"]).status === 0;
   if (!canApt) {
-    log("no Chromium and no root apt-get: figures will be interactive only, without PNG for GitHub. "
-      + "Install Chromium and set CHROMIUM_PATH to get them.");
+    log(
+      "no Chromium and no root apt-get: figures will be interactive only, without PNG for GitHub. " +
+        "Install Chromium and set CHROMIUM_PATH to get them.",
+    );
     return;
   }
   log("installing Debian's chromium (headless figure rendering)");
   run("apt-get", ["update", "-qq"]);
-  run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"],
-    { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+  run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"], {
+    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+  });
 }
 
 ensureTfjsNode();

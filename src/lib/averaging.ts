@@ -34,10 +34,15 @@ export interface WeightAverage {
  * Starts an exponential moving average of `source`'s weights, initialised to its current weights.
  * Call `update()` after every training step.
  */
-export async function createWeightAverage(source: tf.LayersModel, { decay }: WeightAverageArgs): Promise<WeightAverage> {
+export async function createWeightAverage(
+  source: tf.LayersModel,
+  { decay }: WeightAverageArgs,
+): Promise<WeightAverage> {
   assertFinite("decay", decay);
   if (!(decay > 0 && decay < 1)) throw new Error(`decay must be in (0, 1), got ${decay}`);
-  const model = await tf.models.modelFromJSON({ modelTopology: source.toJSON(null, false) as tf.io.ModelJSON["modelTopology"] });
+  const model = await tf.models.modelFromJSON({
+    modelTopology: source.toJSON(null, false) as tf.io.ModelJSON["modelTopology"],
+  });
   model.setWeights(source.getWeights());
   const trainable = new Set(source.trainableWeights.map((w) => w.id));
   const pairs = source.weights.map((w, i) => {
@@ -49,14 +54,22 @@ export async function createWeightAverage(source: tf.LayersModel, { decay }: Wei
   });
   let updates = 0;
   return {
-    model, source, decay,
-    get updates() { return updates; },
+    model,
+    source,
+    decay,
+    get updates() {
+      return updates;
+    },
     update() {
-      tf.tidy(() => pairs.forEach(({ from, to, averaged }) => {
-        to.assign(averaged ? tf.add(to, tf.mul(tf.sub(from, to), 1 - decay)) : from);
-      }));
+      tf.tidy(() =>
+        pairs.forEach(({ from, to, averaged }) => {
+          to.assign(averaged ? tf.add(to, tf.mul(tf.sub(from, to), 1 - decay)) : from);
+        }),
+      );
       updates++;
     },
-    dispose() { model.dispose(); },
+    dispose() {
+      model.dispose();
+    },
   };
 }

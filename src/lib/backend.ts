@@ -42,7 +42,8 @@ export function selectBackend(): BackendReport {
   let reason = `${BACKEND_VARIABLE}=${forced} asks for it`;
   if (forced === "" || forced === "tensorflow") {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      // A backend is loaded only when chosen, so require() rather than a static import.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       nativeModule = require("@tensorflow/tfjs-node") as TfjsNode;
       tf.setBackend("tensorflow");
       report = { name: tf.getBackend(), native: true, reason: "" };
@@ -54,6 +55,7 @@ export function selectBackend(): BackendReport {
   }
   if (forced !== "cpu") {
     try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require("@tensorflow/tfjs-backend-wasm");
       registerWasmTrainingKernels();
       const wasm: BackendReport = { name: "wasm", native: false, reason };
@@ -73,8 +75,10 @@ export function selectBackend(): BackendReport {
     ready = Promise.resolve(report);
   }
   const speed = report.name === "wasm" ? "several times slower" : "very slow";
-  console.log(`gan-kit: running on the '${report.name}' backend (${speed} than native TensorFlow) because ${reason}; `
-    + "run 'npm install' (or 'node scripts/setup.mjs') in the project to build the native one.");
+  console.log(
+    `gan-kit: running on the '${report.name}' backend (${speed} than native TensorFlow) because ${reason}; ` +
+      "run 'npm install' (or 'node scripts/setup.mjs') in the project to build the native one.",
+  );
   return report;
 }
 

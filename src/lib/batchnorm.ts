@@ -32,14 +32,30 @@ const BatchNormalizationBase = Object.getPrototypeOf(tf.layers.batchNormalizatio
  * gradient with respect to x, γ and β is FusedBatchNormGradV3's.
  * @param x [n, height, width, channels].
  */
-function fusedBatchNormTraining(ops: NativeOps, x: tf.Tensor4D, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
-  const attrs = { T: { dtype: "float32" }, U: { dtype: "float32" }, epsilon: { float: epsilon }, data_format: "NHWC", is_training: true } as const;
+function fusedBatchNormTraining(
+  ops: NativeOps,
+  x: tf.Tensor4D,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  epsilon: number,
+): { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  const attrs = {
+    T: { dtype: "float32" },
+    U: { dtype: "float32" },
+    epsilon: { float: epsilon },
+    data_format: "NHWC",
+    is_training: true,
+  } as const;
   let statistics: [tf.Tensor, tf.Tensor] | null = null;
   const forward = (input: tf.Tensor, scale: tf.Tensor, offset: tf.Tensor, save: tf.GradSaveFunc) => {
     const empty = tf.tensor1d([]);
-    const [y, mean, , reserve1, reserve2, reserve3] = ops.execute("FusedBatchNormV3", [input, scale, offset, empty, empty],
-      { ...attrs, exponential_avg_factor: { float: 1 } }, 6);
-    statistics = [tf.keep(mean), tf.keep(reserve2)];  // reserve2 is the biased batch variance
+    const [y, mean, , reserve1, reserve2, reserve3] = ops.execute(
+      "FusedBatchNormV3",
+      [input, scale, offset, empty, empty],
+      { ...attrs, exponential_avg_factor: { float: 1 } },
+      6,
+    );
+    statistics = [tf.keep(mean), tf.keep(reserve2)]; // reserve2 is the biased batch variance
     save([input, scale, reserve1, reserve2, reserve3]);
     return {
       value: y,
@@ -68,7 +84,15 @@ export class FusedBatchNormalization extends BatchNormalizationBase {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     const ops = nativeOps();
     const lastAxis = self.axis === -1 || self.axis === x.rank - 1;
-    if (kwargs.training !== true || ops === null || !lastAxis || !self.center || !self.scale || x.rank < 2 || x.rank > 4) {
+    if (
+      kwargs.training !== true ||
+      ops === null ||
+      !lastAxis ||
+      !self.center ||
+      !self.scale ||
+      x.rank < 2 ||
+      x.rank > 4
+    ) {
       return super.call(inputs, kwargs);
     }
     return tf.tidy(() => {
@@ -76,7 +100,10 @@ export class FusedBatchNormalization extends BatchNormalizationBase {
       const x4 = (x.rank === 4 ? x : tf.reshape(x, [-1, 1, 1, channels])) as tf.Tensor4D;
       const { y, mean, variance } = fusedBatchNormTraining(ops, x4, self.gamma.read(), self.beta.read(), self.epsilon);
       // The running statistics, updated as tfjs-layers does: m ← m − (m − batch value)·(1 − momentum).
-      for (const [average, value] of [[self.movingMean, mean], [self.movingVariance, variance]] as const) {
+      for (const [average, value] of [
+        [self.movingMean, mean],
+        [self.movingVariance, variance],
+      ] as const) {
         const current = average.read();
         average.write(tf.sub(current, tf.mul(tf.sub(current, value), 1 - self.momentum)));
       }
@@ -85,7 +112,9 @@ export class FusedBatchNormalization extends BatchNormalizationBase {
     });
   }
 }
-tf.serialization.registerClass(FusedBatchNormalization as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+tf.serialization.registerClass(
+  FusedBatchNormalization as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>,
+);
 
 /** A FusedBatchNormalization layer; takes tf.layers.batchNormalization's arguments. */
 export function batchNormalization(args: LayerArgs = {}): tf.layers.Layer {

@@ -41,13 +41,31 @@ export interface CachedTraining<T extends StepMetrics = StepMetrics> {
 
 /** JSON of `value` with every object's keys sorted: the same settings give the same text in any order. */
 function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_, v: unknown) => (v !== null && typeof v === "object" && !Array.isArray(v)
-    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-    : v));
+  return JSON.stringify(value, (_, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  );
 }
 
 /** The helper's modules whose code decides what a training produces. */
-const TRAINING_MODULES = ["averaging", "batchnorm", "data", "jobs", "losses", "models", "native", "noise", "optimizer", "random", "spectral", "gan", "steps"];
+const TRAINING_MODULES = [
+  "averaging",
+  "batchnorm",
+  "data",
+  "jobs",
+  "losses",
+  "models",
+  "native",
+  "noise",
+  "optimizer",
+  "random",
+  "spectral",
+  "gan",
+  "steps",
+];
 
 const versions = new Map<string, string>();
 
@@ -60,19 +78,35 @@ export function trainingCodeVersion(dir: string = __dirname): string {
   const known = versions.get(dir);
   if (known !== undefined) return known;
   const hash = createHash("sha256").update(tf.version.tfjs);
-  for (const module of TRAINING_MODULES) hash.update(`\n${module}\n`).update(fs.readFileSync(path.join(dir, `${module}.js`)));
+  for (const module of TRAINING_MODULES)
+    hash.update(`\n${module}\n`).update(fs.readFileSync(path.join(dir, `${module}.js`)));
   const version = hash.digest("hex").slice(0, 12);
   versions.set(dir, version);
   return version;
 }
 
 /** The cache folder for these settings, these two architectures, the running backend and the training code. */
-export function trainingCachePath({ cacheDir, name, settings, generator, discriminator, codeVersion = trainingCodeVersion() }:
-  Omit<CachedTrainingArgs, "train" | "averaged">): string {
+export function trainingCachePath({
+  cacheDir,
+  name,
+  settings,
+  generator,
+  discriminator,
+  codeVersion = trainingCodeVersion(),
+}: Omit<CachedTrainingArgs, "train" | "averaged">): string {
   const key = createHash("sha256")
     // The backend is part of the key: the same run on wasm and on native TensorFlow differs in rounding.
-    .update(canonicalJson([settings, generator.toJSON(null, false), discriminator.toJSON(null, false), tf.getBackend(), codeVersion]))
-    .digest("hex").slice(0, 12);
+    .update(
+      canonicalJson([
+        settings,
+        generator.toJSON(null, false),
+        discriminator.toJSON(null, false),
+        tf.getBackend(),
+        codeVersion,
+      ]),
+    )
+    .digest("hex")
+    .slice(0, 12);
   return path.join(cacheDir, `${name}-${key}`);
 }
 
@@ -81,7 +115,9 @@ export function trainingCachePath({ cacheDir, name, settings, generator, discrim
  * was made before; otherwise calls `train`, then saves both. A run that throws leaves no cache
  * behind: files are written to a temporary folder that is renamed only when complete.
  */
-export async function loadOrTrainGenerator<T extends StepMetrics = StepMetrics>(args: CachedTrainingArgs<T>): Promise<CachedTraining<T>> {
+export async function loadOrTrainGenerator<T extends StepMetrics = StepMetrics>(
+  args: CachedTrainingArgs<T>,
+): Promise<CachedTraining<T>> {
   const cachePath = trainingCachePath(args);
   const models: Array<[tf.LayersModel, string]> = [[args.generator, cachePath]];
   if (args.averaged !== undefined) models.push([args.averaged, path.join(cachePath, "averaged")]);
@@ -96,7 +132,8 @@ export async function loadOrTrainGenerator<T extends StepMetrics = StepMetrics>(
   const seconds = (Date.now() - started) / 1000;
   const partial = `${cachePath}.partial-${process.pid}`;
   removeLeftovers(cachePath);
-  for (const [model, folder] of models) await saveModelFiles(model, path.join(partial, path.relative(cachePath, folder)));
+  for (const [model, folder] of models)
+    await saveModelFiles(model, path.join(partial, path.relative(cachePath, folder)));
   fs.writeFileSync(path.join(partial, "history.json"), JSON.stringify({ seconds, history }));
   fs.writeFileSync(path.join(partial, "settings.json"), `${JSON.stringify(args.settings, null, 2)}\n`);
   fs.rmSync(cachePath, { recursive: true, force: true });
@@ -120,7 +157,8 @@ function removeLeftovers(cachePath: string): void {
   const [dir, base] = [path.dirname(cachePath), `${path.basename(cachePath)}.partial-`];
   if (!fs.existsSync(dir)) return;
   for (const entry of fs.readdirSync(dir)) {
-    if (entry.startsWith(base) && !isRunning(Number(entry.slice(base.length)))) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
+    if (entry.startsWith(base) && !isRunning(Number(entry.slice(base.length))))
+      fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
   }
 }
 

@@ -27,8 +27,10 @@ export function renderFigurePng(figure: Figure): Uint8Array | null {
   const chromium = findChromium();
   if (chromium === null) {
     if (!chromiumNoticeShown) {
-      console.log("gan-kit: no Chromium found, so figures are interactive only (no PNG for GitHub); "
-        + "install Debian's `chromium` package or set CHROMIUM_PATH.");
+      console.log(
+        "gan-kit: no Chromium found, so figures are interactive only (no PNG for GitHub); " +
+          "install Debian's `chromium` package or set CHROMIUM_PATH.",
+      );
       chromiumNoticeShown = true;
     }
     return null;
@@ -40,20 +42,39 @@ export function renderFigurePng(figure: Figure): Uint8Array | null {
   try {
     const page = path.join(dir, "figure.html");
     const json = JSON.stringify(figure).replace(/</g, "\\u003c");
-    fs.writeFileSync(page, `<!doctype html><html><body><pre id="out"></pre>
+    fs.writeFileSync(
+      page,
+      `<!doctype html><html><body><pre id="out"></pre>
 <script src="file://${plotly}"></script>
 <script>
 Plotly.toImage(${json}, { format: "png", width: ${width}, height: ${height}, scale: 1 })
   .then((url) => { document.getElementById("out").textContent = "PNG " + url; },
         (error) => { document.getElementById("out").textContent = "ERROR " + error; });
-</script></body></html>`);
-    const result = spawnSync(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-      "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      "--allow-file-access-from-files", `--user-data-dir=${path.join(dir, "profile")}`,
-      "--virtual-time-budget=20000", "--dump-dom", `file://${page}`], { encoding: "utf8", timeout: 60_000 });
+</script></body></html>`,
+    );
+    const result = spawnSync(
+      chromium,
+      [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--allow-file-access-from-files",
+        `--user-data-dir=${path.join(dir, "profile")}`,
+        "--virtual-time-budget=20000",
+        "--dump-dom",
+        `file://${page}`,
+      ],
+      { encoding: "utf8", timeout: 60_000 },
+    );
     const match = /PNG data:image\/png;base64,([A-Za-z0-9+/=]+)/.exec(result.stdout ?? "");
     if (match === null) {
-      const said = /ERROR [^<]*/.exec(result.stdout ?? "")?.[0] ?? result.error?.message ?? `exit status ${result.status}`;
+      const said =
+        /ERROR [^<]*/.exec(result.stdout ?? "")?.[0] ?? result.error?.message ?? `exit status ${result.status}`;
       throw new Error(`plotly could not render the figure to PNG in ${chromium}: ${said}`);
     }
     return new Uint8Array(Buffer.from(match[1], "base64"));

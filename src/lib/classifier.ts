@@ -37,13 +37,23 @@ function buildClassifier(seed: number): tf.Sequential {
   return tf.sequential({
     name: "digit_classifier",
     layers: [
-      tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: "relu", inputShape: [IMAGE_SIZE, IMAGE_SIZE, 1], kernelInitializer: init() }),
+      tf.layers.conv2d({
+        filters: 32,
+        kernelSize: 3,
+        activation: "relu",
+        inputShape: [IMAGE_SIZE, IMAGE_SIZE, 1],
+        kernelInitializer: init(),
+      }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu", kernelInitializer: init() }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.flatten(),
       tf.layers.dense({ units: 128, activation: "relu", kernelInitializer: init() }),
-      tf.layers.dense({ units: NUM_CLASSES, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }) }),
+      tf.layers.dense({
+        units: NUM_CLASSES,
+        activation: "softmax",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
+      }),
     ],
   });
 }
@@ -58,7 +68,13 @@ export function classifierAccuracy(model: tf.LayersModel, images: tf.Tensor, lab
 
 /** The most probable class of each image, [n] int32, for images [n, 28, 28, 1] or [n, 784] in [−1, 1]. */
 export function classifyDigits(model: tf.LayersModel, images: tf.Tensor): tf.Tensor1D {
-  return tf.tidy(() => tf.argMax(model.predict(images.reshape([-1, IMAGE_SIZE, IMAGE_SIZE, 1]), { batchSize: 500 }) as tf.Tensor, 1) as tf.Tensor1D);
+  return tf.tidy(
+    () =>
+      tf.argMax(
+        model.predict(images.reshape([-1, IMAGE_SIZE, IMAGE_SIZE, 1]), { batchSize: 500 }) as tf.Tensor,
+        1,
+      ) as tf.Tensor1D,
+  );
 }
 
 /**
@@ -67,7 +83,15 @@ export function classifyDigits(model: tf.LayersModel, images: tf.Tensor): tf.Ten
  * measured on the held-out ones, and saved there.
  */
 export async function loadOrTrainDigitClassifier(args: DigitClassifierArgs): Promise<DigitClassifier> {
-  const settings = { testDigits: 2000, epochs: 6, batchSize: 64, learningRate: 1e-3, seed: 1, ...args, cacheDir: undefined };
+  const settings = {
+    testDigits: 2000,
+    epochs: 6,
+    batchSize: 64,
+    learningRate: 1e-3,
+    seed: 1,
+    ...args,
+    cacheDir: undefined,
+  };
   assertInteger("testDigits", settings.testDigits);
   assertInteger("epochs", settings.epochs);
   assertInteger("batchSize", settings.batchSize);
@@ -96,7 +120,22 @@ export async function loadOrTrainDigitClassifier(args: DigitClassifierArgs): Pro
       const batch = batches.nextBatch();
       // Seeded augmentation: each batch shifted by up to ±2 pixels, so that 8,000 digits go further.
       const [dy, dx] = [Math.floor(random() * 5), Math.floor(random() * 5)];
-      const shifted = tf.tidy(() => tf.slice(tf.pad(batch.images, [[0, 0], [2, 2], [2, 2], [0, 0]], -1), [0, dy, dx, 0], batch.images.shape));
+      const shifted = tf.tidy(() =>
+        tf.slice(
+          tf.pad(
+            batch.images,
+            [
+              [0, 0],
+              [2, 2],
+              [2, 2],
+              [0, 0],
+            ],
+            -1,
+          ),
+          [0, dy, dx, 0],
+          batch.images.shape,
+        ),
+      );
       const targets = tf.cast(batch.labels, "float32");
       await model.trainOnBatch(shifted, targets);
       tf.dispose([batch.images, batch.labels, shifted, targets]);
@@ -138,14 +177,20 @@ export function scoreByLabel(model: tf.LayersModel, images: tf.Tensor, labels: A
     if (read[i] === label) hits[label] += 1;
   });
   const total = hits.reduce((a, b) => a + b, 0);
-  return { perLabel: hits.map((h, c) => (counts[c] === 0 ? Number.NaN : h / counts[c])), overall: total / labels.length, counts };
+  return {
+    perLabel: hits.map((h, c) => (counts[c] === 0 ? Number.NaN : h / counts[c])),
+    overall: total / labels.length,
+    counts,
+  };
 }
 
 /** How many of `images` the classifier reads as each digit 0–9: [10] counts. */
 export function countPredictedDigits(model: tf.LayersModel, images: tf.Tensor): number[] {
   const predicted = classifyDigits(model, images);
   const counts = new Array<number>(NUM_CLASSES).fill(0);
-  predicted.dataSync().forEach((c) => { counts[c] += 1; });
+  predicted.dataSync().forEach((c) => {
+    counts[c] += 1;
+  });
   predicted.dispose();
   return counts;
 }
@@ -156,7 +201,9 @@ export function formatLabelScores(runs: Record<string, LabelScores>): string {
   const width = Math.max(5, ...names.map((n) => n.length));
   const cell = (x: number) => (Number.isNaN(x) ? "  –  " : `${(100 * x).toFixed(0)}%`.padStart(5));
   const header = `${"label".padEnd(width)} |${Array.from({ length: NUM_CLASSES }, (_, c) => String(c).padStart(5)).join("")} |   all`;
-  const rows = names.map((name) => `${name.padEnd(width)} |${runs[name].perLabel.map(cell).join("")} | ${cell(runs[name].overall)}`);
+  const rows = names.map(
+    (name) => `${name.padEnd(width)} |${runs[name].perLabel.map(cell).join("")} | ${cell(runs[name].overall)}`,
+  );
   return [header, "-".repeat(header.length), ...rows].join("\n");
 }
 
@@ -179,7 +226,9 @@ export function pixelSpread(images: tf.Tensor): number {
 export function confidentShare(model: tf.LayersModel, images: tf.Tensor, threshold = 0.9): number {
   if (!(threshold > 0 && threshold < 1)) throw new Error(`threshold must be in (0, 1), got ${threshold}`);
   return tf.tidy(() => {
-    const probabilities = model.predict(images.reshape([-1, IMAGE_SIZE, IMAGE_SIZE, 1]), { batchSize: 500 }) as tf.Tensor;
+    const probabilities = model.predict(images.reshape([-1, IMAGE_SIZE, IMAGE_SIZE, 1]), {
+      batchSize: 500,
+    }) as tf.Tensor;
     return tf.mean(tf.cast(tf.greaterEqual(tf.max(probabilities, 1), threshold), "float32")).dataSync()[0];
   });
 }

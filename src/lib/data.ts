@@ -38,7 +38,8 @@ export type DigitSource = ReadonlyArray<{ id: number; length: number; raw: Array
  * shuffles with unseeded Math.random, so it is not used. Validates what it loads.
  */
 export function loadMnist({ layout = "flat", seed = 1 }: LoadMnistArgs = {}, source: DigitSource = mnist): MnistData {
-  if (layout !== "flat" && layout !== "image") throw new Error(`layout must be "flat" or "image", got ${JSON.stringify(layout)}`);
+  if (layout !== "flat" && layout !== "image")
+    throw new Error(`layout must be "flat" or "image", got ${JSON.stringify(layout)}`);
   const { pixels, labels } = readDigits(source);
   const count = labels.length;
   const order = shuffledIndices(count, createRandom(seed));
@@ -66,7 +67,9 @@ function readDigits(source: DigitSource): { pixels: Float32Array; labels: Int32A
   source.forEach((digit, index) => {
     if (digit.id !== index) throw new Error(`MNIST class ${index} is labelled ${digit.id}`);
     if (digit.raw.length !== digit.length * PIXELS) {
-      throw new Error(`MNIST class ${index} has ${digit.raw.length} pixel values, expected ${digit.length} × ${PIXELS}`);
+      throw new Error(
+        `MNIST class ${index} has ${digit.raw.length} pixel values, expected ${digit.length} × ${PIXELS}`,
+      );
     }
     for (let i = 0; i < digit.raw.length; i++) {
       const value = digit.raw[i];

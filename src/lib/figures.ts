@@ -33,9 +33,17 @@ export function blockMeans(values: number[], size: number): number[] {
  */
 export function lossFigure(history: StepMetrics[], title = "Training costs", points = 200): Figure {
   const block = Math.max(1, Math.ceil(history.length / points));
-  const steps = blockMeans(history.map((m) => m.step), block).map(Math.round);
+  const steps = blockMeans(
+    history.map((m) => m.step),
+    block,
+  ).map(Math.round);
   const line = (name: string, pick: (m: StepMetrics) => number, yaxis = "y") => ({
-    type: "scatter", mode: "lines", name, x: steps, y: blockMeans(history.map(pick), block).map(roundForDisplay), yaxis,
+    type: "scatter",
+    mode: "lines",
+    name,
+    x: steps,
+    y: blockMeans(history.map(pick), block).map(roundForDisplay),
+    yaxis,
   });
   const averaged = block > 1 ? ` (means of ${block} steps)` : "";
   return {
@@ -47,7 +55,8 @@ export function lossFigure(history: StepMetrics[], title = "Training costs", poi
     ],
     layout: {
       title: { text: title },
-      width: 800, height: 460,
+      width: 800,
+      height: 460,
       xaxis: { title: { text: `step${averaged}` }, anchor: "y2" },
       yaxis: { title: { text: "cost" }, domain: [0.45, 1], anchor: "x" },
       yaxis2: { title: { text: "D output" }, domain: [0, 0.38], range: [0, 1], anchor: "x" },
@@ -78,18 +87,34 @@ export interface LinesFigureArgs {
 }
 
 /** A figure of several curves over one x axis, numbers rounded for stable, small JSON. */
-export function linesFigure({ title, x, series, xTitle, yTitle, logY = false, width = 760, height = 420 }: LinesFigureArgs): Figure {
+export function linesFigure({
+  title,
+  x,
+  series,
+  xTitle,
+  yTitle,
+  logY = false,
+  width = 760,
+  height = 420,
+}: LinesFigureArgs): Figure {
   const xs = Array.from(x, roundForDisplay);
   series.forEach((s) => {
-    if (s.y.length !== xs.length) throw new Error(`series "${s.name}" has ${s.y.length} values for ${xs.length} x values`);
+    if (s.y.length !== xs.length)
+      throw new Error(`series "${s.name}" has ${s.y.length} values for ${xs.length} x values`);
   });
   return {
     data: series.map((s) => ({
-      type: "scatter", mode: "lines", name: s.name, x: xs, y: Array.from(s.y, roundForDisplay),
+      type: "scatter",
+      mode: "lines",
+      name: s.name,
+      x: xs,
+      y: Array.from(s.y, roundForDisplay),
       ...(s.dash ? { line: { dash: s.dash } } : {}),
     })),
     layout: {
-      title: { text: title }, width, height,
+      title: { text: title },
+      width,
+      height,
       xaxis: { title: { text: xTitle } },
       yaxis: { title: { text: yTitle }, ...(logY ? { type: "log" } : {}) },
       legend: { orientation: "h", y: -0.2 },

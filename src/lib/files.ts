@@ -37,31 +37,44 @@ export function encodePng(image: tf.Tensor3D): Uint8Array {
   if (colorType === undefined) throw new Error(`encodePng takes 1, 3 or 4 channels, got ${channels}`);
   const pixels = image.dataSync();
   const rowBytes = width * channels;
-  const raw = Buffer.alloc(height * (rowBytes + 1));  // each row: filter type 0, then its bytes
+  const raw = Buffer.alloc(height * (rowBytes + 1)); // each row: filter type 0, then its bytes
   for (let y = 0; y < height; y++) {
-    for (let i = 0; i < rowBytes; i++) raw[y * (rowBytes + 1) + 1 + i] = Math.max(0, Math.min(255, Math.round(pixels[y * rowBytes + i])));
+    for (let i = 0; i < rowBytes; i++)
+      raw[y * (rowBytes + 1) + 1 + i] = Math.max(0, Math.min(255, Math.round(pixels[y * rowBytes + i])));
   }
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header.set([8, colorType, 0, 0, 0], 8);
   const signature = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
-  return Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", zlib.deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([
+    signature,
+    chunk("IHDR", header),
+    chunk("IDAT", zlib.deflateSync(raw)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 
 /** Saves a model's topology and weights to `folder` (model.json and weights.bin). */
 export async function saveModelFiles(model: tf.LayersModel, folder: string): Promise<void> {
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    const weights = Buffer.from(tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? new ArrayBuffer(0)));
-    fs.mkdirSync(folder, { recursive: true });
-    fs.writeFileSync(path.join(folder, "weights.bin"), weights);
-    const modelJson = {
-      modelTopology: artifacts.modelTopology, format: artifacts.format, generatedBy: artifacts.generatedBy,
-      convertedBy: artifacts.convertedBy ?? null, weightsManifest: [{ paths: ["./weights.bin"], weights: artifacts.weightSpecs }],
-    };
-    fs.writeFileSync(path.join(folder, "model.json"), JSON.stringify(modelJson));
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON", weightDataBytes: weights.length } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weights = Buffer.from(tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? new ArrayBuffer(0)));
+      fs.mkdirSync(folder, { recursive: true });
+      fs.writeFileSync(path.join(folder, "weights.bin"), weights);
+      const modelJson = {
+        modelTopology: artifacts.modelTopology,
+        format: artifacts.format,
+        generatedBy: artifacts.generatedBy,
+        convertedBy: artifacts.convertedBy ?? null,
+        weightsManifest: [{ paths: ["./weights.bin"], weights: artifacts.weightSpecs }],
+      };
+      fs.writeFileSync(path.join(folder, "model.json"), JSON.stringify(modelJson));
+      return {
+        modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON", weightDataBytes: weights.length },
+      };
+    }),
+  );
 }
 
 /** Loads a model saved by saveModelFiles (or by tfjs-node's file:// handler) from `folder`. */
@@ -70,11 +83,13 @@ export async function loadModelFiles(folder: string): Promise<tf.LayersModel> {
   const manifest = modelJson.weightsManifest as Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
   const buffers = manifest.flatMap((group) => group.paths.map((p) => fs.readFileSync(path.join(folder, p))));
   const joined = Buffer.concat(buffers);
-  return tf.loadLayersModel(tf.io.fromMemory({
-    modelTopology: modelJson.modelTopology,
-    weightSpecs: manifest.flatMap((group) => group.weights),
-    weightData: joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength),
-  }));
+  return tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: modelJson.modelTopology,
+      weightSpecs: manifest.flatMap((group) => group.weights),
+      weightData: joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength),
+    }),
+  );
 }
 
 /** Writes bytes (a PNG, a GIF) to `file`, creating its folder; returns the path. */

@@ -68,18 +68,24 @@ const OBJECTIVE_PARTS = ["discriminatorCost", "generatorCost", "meanVerdict"] as
 
 /** Throws unless `objective` is an Objective value (a string or a spec is named as such). */
 function checkObjective(objective: Objective): void {
-  const missing = OBJECTIVE_PARTS.filter((part) => typeof (objective as unknown as Record<string, unknown>)?.[part] !== "function");
+  const missing = OBJECTIVE_PARTS.filter(
+    (part) => typeof (objective as unknown as Record<string, unknown>)?.[part] !== "function",
+  );
   if (missing.length > 0) {
-    throw new Error(`objective must be an Objective (NON_SATURATING, MINIMAX, LEAST_SQUARES, `
-      + `leastSquaresObjective(…) or createObjective(spec)), got ${JSON.stringify(objective)}`);
+    throw new Error(
+      `objective must be an Objective (NON_SATURATING, MINIMAX, LEAST_SQUARES, ` +
+        `leastSquaresObjective(…) or createObjective(spec)), got ${JSON.stringify(objective)}`,
+    );
   }
 }
 
 /** Throws unless both networks are conditional or neither, and G's images fit D's input. */
 function checkNetworksFit(generator: tf.LayersModel, discriminator: tf.LayersModel): void {
   if (discriminator.inputs.length !== generator.inputs.length) {
-    throw new Error(`the generator takes ${generator.inputs.length} input(s) and the discriminator `
-      + `${discriminator.inputs.length}: both must be conditional ([x, labels]) or neither`);
+    throw new Error(
+      `the generator takes ${generator.inputs.length} input(s) and the discriminator ` +
+        `${discriminator.inputs.length}: both must be conditional ([x, labels]) or neither`,
+    );
   }
   const generated = generator.outputs[0].shape.slice(1).join(",");
   const accepted = discriminator.inputs[0].shape.slice(1).join(",");
@@ -93,9 +99,16 @@ export function createGan(args: CreateGanArgs): Gan {
   const { generator, discriminator, objective = NON_SATURATING, learningRate, beta1 = 0.5, beta2 = 0.999 } = args;
   checkObjective(objective);
   // Checks the optimiser settings before anything else is built.
-  const optimizers = [learningRate, args.discriminatorLearningRate ?? learningRate].map((rate) => new LeanAdam({
-    learningRate: rate, beta1, beta2, weightDecay: args.weightDecay ?? 0, decay: args.learningRateDecay,
-  }));
+  const optimizers = [learningRate, args.discriminatorLearningRate ?? learningRate].map(
+    (rate) =>
+      new LeanAdam({
+        learningRate: rate,
+        beta1,
+        beta2,
+        weightDecay: args.weightDecay ?? 0,
+        decay: args.learningRateDecay,
+      }),
+  );
   const latentSize = generator.inputs[0].shape[1];
   if (typeof latentSize !== "number") throw new Error("the generator's input must be [batch, latentSize]");
   checkNetworksFit(generator, discriminator);
@@ -108,13 +121,19 @@ export function createGan(args: CreateGanArgs): Gan {
   }
   const hasBatchNorm = discriminator.layers.some((layer) => layer.getClassName().endsWith("BatchNormalization"));
   return {
-    generator, discriminator, objective, latentSize, conditional, l1Weight,
+    generator,
+    discriminator,
+    objective,
+    latentSize,
+    conditional,
+    l1Weight,
     jointDiscriminatorPass: !hasBatchNorm,
     generatorOptimizer: optimizers[0],
     discriminatorOptimizer: optimizers[1],
-    sampleNoise: typeof args.noise === "function"
-      ? args.noise
-      : createNoiseSampler({ latentSize, distribution: args.noise ?? "normal", seed: args.seed }),
+    sampleNoise:
+      typeof args.noise === "function"
+        ? args.noise
+        : createNoiseSampler({ latentSize, distribution: args.noise ?? "normal", seed: args.seed }),
   };
 }
 

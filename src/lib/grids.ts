@@ -19,12 +19,18 @@ export interface SampleGridArgs {
 
 // 3×5 pixel glyphs, enough to label rows with class numbers.
 const GLYPHS: Record<string, string[]> = {
-  "0": ["111", "101", "101", "101", "111"], "1": ["010", "110", "010", "010", "111"],
-  "2": ["111", "001", "111", "100", "111"], "3": ["111", "001", "111", "001", "111"],
-  "4": ["101", "101", "111", "001", "001"], "5": ["111", "100", "111", "001", "111"],
-  "6": ["111", "100", "111", "101", "111"], "7": ["111", "001", "010", "010", "010"],
-  "8": ["111", "101", "111", "101", "111"], "9": ["111", "101", "111", "001", "111"],
-  "-": ["000", "000", "111", "000", "000"], " ": ["000", "000", "000", "000", "000"],
+  "0": ["111", "101", "101", "101", "111"],
+  "1": ["010", "110", "010", "010", "111"],
+  "2": ["111", "001", "111", "100", "111"],
+  "3": ["111", "001", "111", "001", "111"],
+  "4": ["101", "101", "111", "001", "001"],
+  "5": ["111", "100", "111", "001", "111"],
+  "6": ["111", "100", "111", "101", "111"],
+  "7": ["111", "001", "010", "010", "010"],
+  "8": ["111", "101", "111", "101", "111"],
+  "9": ["111", "101", "111", "001", "111"],
+  "-": ["000", "000", "111", "000", "000"],
+  " ": ["000", "000", "000", "000", "000"],
 };
 const GLYPH_SCALE = 3;
 
@@ -32,7 +38,10 @@ const GLYPH_SCALE = 3;
 function labelColumn(labels: string[], cell: number, padding: number): tf.Tensor2D {
   labels.forEach((label) => {
     const bad = [...label].find((ch) => GLYPHS[ch] === undefined);
-    if (bad !== undefined) throw new Error(`row label ${JSON.stringify(label)} has ${JSON.stringify(bad)}; labels may use digits, '-' and spaces`);
+    if (bad !== undefined)
+      throw new Error(
+        `row label ${JSON.stringify(label)} has ${JSON.stringify(bad)}; labels may use digits, '-' and spaces`,
+      );
   });
   const glyphWidth = (3 + 1) * GLYPH_SCALE;
   const width = padding + Math.max(1, ...labels.map((l) => l.length)) * glyphWidth + padding;
@@ -41,14 +50,16 @@ function labelColumn(labels: string[], cell: number, padding: number): tf.Tensor
   labels.forEach((label, row) => {
     const top = padding + row * cell + Math.floor((cell - padding - 5 * GLYPH_SCALE) / 2);
     [...label].forEach((ch, k) => {
-      GLYPHS[ch].forEach((bits, gy) => [...bits].forEach((bit, gx) => {
-        if (bit !== "1") return;
-        for (let dy = 0; dy < GLYPH_SCALE; dy++) {
-          for (let dx = 0; dx < GLYPH_SCALE; dx++) {
-            pixels[(top + gy * GLYPH_SCALE + dy) * width + padding + k * glyphWidth + gx * GLYPH_SCALE + dx] = 255;
+      GLYPHS[ch].forEach((bits, gy) =>
+        [...bits].forEach((bit, gx) => {
+          if (bit !== "1") return;
+          for (let dy = 0; dy < GLYPH_SCALE; dy++) {
+            for (let dx = 0; dx < GLYPH_SCALE; dx++) {
+              pixels[(top + gy * GLYPH_SCALE + dy) * width + padding + k * glyphWidth + gx * GLYPH_SCALE + dx] = 255;
+            }
           }
-        }
-      }));
+        }),
+      );
     });
   });
   return tf.tensor2d(pixels, [height, width]);
@@ -58,7 +69,10 @@ function labelColumn(labels: string[], cell: number, padding: number): tf.Tensor
  * Tiles digits into one grayscale image [height, width, 1] of int32 values 0..255.
  * @param images [n, 784] or [n, 28, 28, 1], values in [−1, 1] (−1 = black background).
  */
-export function composeSampleGrid(images: tf.Tensor, { columns, scale = 2, padding = 2, rowLabels }: SampleGridArgs = {}): tf.Tensor3D {
+export function composeSampleGrid(
+  images: tf.Tensor,
+  { columns, scale = 2, padding = 2, rowLabels }: SampleGridArgs = {},
+): tf.Tensor3D {
   const count = images.shape[0];
   const pixels = images.size / Math.max(count, 1);
   if (count === 0 || pixels !== IMAGE_SIZE * IMAGE_SIZE) {
@@ -79,12 +93,31 @@ export function composeSampleGrid(images: tf.Tensor, { columns, scale = 2, paddi
     if (rows * cols > count) {
       digits = tf.concat([digits, tf.zeros([rows * cols - count, IMAGE_SIZE, IMAGE_SIZE])]);
     }
-    const framed = tf.pad(digits, [[0, 0], [0, padding], [0, padding]], gray);
-    const tiled = framed.reshape([rows, cols, cell, cell]).transpose([0, 2, 1, 3]).reshape([rows * cell, cols * cell]);
-    let bordered = tf.pad(tiled, [[padding, 0], [padding, 0]], gray) as tf.Tensor2D;
+    const framed = tf.pad(
+      digits,
+      [
+        [0, 0],
+        [0, padding],
+        [0, padding],
+      ],
+      gray,
+    );
+    const tiled = framed
+      .reshape([rows, cols, cell, cell])
+      .transpose([0, 2, 1, 3])
+      .reshape([rows * cell, cols * cell]);
+    let bordered = tf.pad(
+      tiled,
+      [
+        [padding, 0],
+        [padding, 0],
+      ],
+      gray,
+    ) as tf.Tensor2D;
     if (rowLabels !== undefined) bordered = tf.concat([labelColumn(rowLabels, cell, padding), bordered], 1);
     const image = bordered.expandDims(2) as tf.Tensor3D;
-    const scaled = scale === 1 ? image : tf.image.resizeNearestNeighbor(image, [image.shape[0] * scale, image.shape[1] * scale]);
+    const scaled =
+      scale === 1 ? image : tf.image.resizeNearestNeighbor(image, [image.shape[0] * scale, image.shape[1] * scale]);
     return scaled.round().toInt() as tf.Tensor3D;
   });
 }
@@ -119,7 +152,11 @@ export function renderProgressGif(frames: tf.Tensor[], args: SampleGridArgs & { 
     const [height, width] = grid.shape;
     const indices = Uint8Array.from(grid.dataSync());
     grid.dispose();
-    gif.writeFrame(indices, width, height, { palette, delay: i === frames.length - 1 ? 3 * delayMs : delayMs, repeat: 0 });
+    gif.writeFrame(indices, width, height, {
+      palette,
+      delay: i === frames.length - 1 ? 3 * delayMs : delayMs,
+      repeat: 0,
+    });
   });
   gif.finish();
   return gif.bytes();

@@ -3,57 +3,158 @@ export { backendReady, BACKEND_VARIABLE, nativeTfjs, selectBackend, tf, type Bac
 export { encodePng, loadModelFiles, saveFile, saveModelFiles } from "./files";
 export { assertFinite, assertInteger, assertPositive, assertShape } from "./checks";
 export {
-  createBatchStream, loadMnist, EMBEDDED_DIGITS, IMAGE_SIZE, NUM_CLASSES, PIXELS,
-  type BatchStream, type CreateBatchStreamArgs, type DigitSource, type ImageLayout, type LoadMnistArgs, type MnistData,
+  createBatchStream,
+  loadMnist,
+  EMBEDDED_DIGITS,
+  IMAGE_SIZE,
+  NUM_CLASSES,
+  PIXELS,
+  type BatchStream,
+  type CreateBatchStreamArgs,
+  type DigitSource,
+  type ImageLayout,
+  type LoadMnistArgs,
+  type MnistData,
 } from "./data";
 export {
-  binaryCrossEntropyFromLogits, createObjective, crossEntropyDiscriminatorCost, crossEntropyObjective, fitLsDiscriminator,
-  LEAST_SQUARES, leastSquaresObjective, lsDiscriminatorCost, lsGeneratorCost, LS_ZERO_ONE, MINIMAX, minimaxGeneratorCost,
-  NON_SATURATING, nonSaturatingGeneratorCost,
-  type CrossEntropyGenerator, type FitLsDiscriminatorArgs, type LsTargets, type Objective, type ObjectiveSpec,
+  binaryCrossEntropyFromLogits,
+  createObjective,
+  crossEntropyDiscriminatorCost,
+  crossEntropyObjective,
+  fitLsDiscriminator,
+  LEAST_SQUARES,
+  leastSquaresObjective,
+  lsDiscriminatorCost,
+  lsGeneratorCost,
+  LS_ZERO_ONE,
+  MINIMAX,
+  minimaxGeneratorCost,
+  NON_SATURATING,
+  nonSaturatingGeneratorCost,
+  type CrossEntropyGenerator,
+  type FitLsDiscriminatorArgs,
+  type LsTargets,
+  type Objective,
+  type ObjectiveSpec,
 } from "./losses";
 export {
-  addArrays, DENSITY_MASS_TOLERANCE, gaussianDensity, integrate, lsCriterionAtOptimum, lsGeneratorCriterion, makeGrid,
-  normalizeDensity, optimalLsDiscriminator, pearsonChiSquare, scaleArray, uniformDensity, type Grid,
+  addArrays,
+  DENSITY_MASS_TOLERANCE,
+  gaussianDensity,
+  integrate,
+  lsCriterionAtOptimum,
+  lsGeneratorCriterion,
+  makeGrid,
+  normalizeDensity,
+  optimalLsDiscriminator,
+  pearsonChiSquare,
+  scaleArray,
+  uniformDensity,
+  type Grid,
 } from "./maths";
 export {
-  buildConditionalMlpDiscriminator, buildConditionalMlpGenerator, buildConvDiscriminator, buildConvGenerator,
-  buildDcganDiscriminator, buildDcganGenerator, type DcganArgs,
-  buildMlpDiscriminator, buildMlpGenerator, countParameters,
-  type ConditionalMlpDiscriminatorArgs, type ConditionalMlpGeneratorArgs, type LabelEncoding, type ConvDiscriminatorArgs, type ConvGeneratorArgs, type MlpDiscriminatorArgs, type MlpGeneratorArgs,
+  buildConditionalMlpDiscriminator,
+  buildConditionalMlpGenerator,
+  buildConvDiscriminator,
+  buildConvGenerator,
+  buildDcganDiscriminator,
+  buildDcganGenerator,
+  type DcganArgs,
+  buildMlpDiscriminator,
+  buildMlpGenerator,
+  countParameters,
+  type ConditionalMlpDiscriminatorArgs,
+  type ConditionalMlpGeneratorArgs,
+  type LabelEncoding,
+  type ConvDiscriminatorArgs,
+  type ConvGeneratorArgs,
+  type MlpDiscriminatorArgs,
+  type MlpGeneratorArgs,
 } from "./models";
 export { LeanAdam, linearDecayFactor, type LeanAdamArgs, type LinearDecay } from "./optimizer";
 export { createWeightAverage, type WeightAverage, type WeightAverageArgs } from "./averaging";
 export { createRandom, createSeedSequence, drawSeed, shuffledIndices, type Random } from "./random";
 export {
-  createNoiseSampler, createPortableNoiseSampler, type NoiseDistribution, type NoiseSampler, type NoiseSamplerArgs,
+  createNoiseSampler,
+  createPortableNoiseSampler,
+  type NoiseDistribution,
+  type NoiseSampler,
+  type NoiseSamplerArgs,
 } from "./noise";
 export { chooseSettings, isQuickMode, QUICK_MODE_VARIABLE } from "./settings";
 export { createGan, disposeGan, type CreateGanArgs, type Gan } from "./gan";
 export {
-  trainDiscriminatorStep, trainGan, trainGeneratorStep, trainStep,
-  type DiscriminatorMetrics, type GeneratorMetrics, type GeneratorStepOptions, type StepMetrics, type TrainGanArgs,
+  trainDiscriminatorStep,
+  trainGan,
+  trainGeneratorStep,
+  trainStep,
+  type DiscriminatorMetrics,
+  type GeneratorMetrics,
+  type GeneratorStepOptions,
+  type StepMetrics,
+  type TrainGanArgs,
 } from "./steps";
 export { generateImages, interpolateNoise } from "./sampling";
 export { composeSampleGrid, renderProgressGif, renderSampleGrid, type SampleGridArgs } from "./grids";
-export { blockMeans, linesFigure, lossFigure, roundForDisplay, type Figure, type LinesFigureArgs, type Series } from "./figures";
+export {
+  blockMeans,
+  linesFigure,
+  lossFigure,
+  roundForDisplay,
+  type Figure,
+  type LinesFigureArgs,
+  type Series,
+} from "./figures";
 export { CHROMIUM_PATHS, findChromium, renderFigurePng } from "./chromium";
 export { isNotebook, showBundle, showFigure, showPng } from "./notebook";
 export {
-  createLiveTrainingDisplay, formatDuration, formatMetrics, formatProgress, trainGanLive,
-  type LiveTrainingDisplay, type LiveTrainingDisplayArgs, type TrainGanLiveArgs,
+  createLiveTrainingDisplay,
+  formatDuration,
+  formatMetrics,
+  formatProgress,
+  trainGanLive,
+  type LiveTrainingDisplay,
+  type LiveTrainingDisplayArgs,
+  type TrainGanLiveArgs,
 } from "./live";
 export { batchNormalization, FusedBatchNormalization } from "./batchnorm";
 export { powerIterationStep, spectralNormDense, SpectralNormDense, type SpectralNormDenseArgs } from "./spectral";
 export {
-  classifierAccuracy, classifyDigits, confidentShare, countPredictedDigits, formatLabelScores, loadOrTrainDigitClassifier, pixelSpread, scoreByLabel,
-  type DigitClassifier, type DigitClassifierArgs, type LabelScores,
+  classifierAccuracy,
+  classifyDigits,
+  confidentShare,
+  countPredictedDigits,
+  formatLabelScores,
+  loadOrTrainDigitClassifier,
+  pixelSpread,
+  scoreByLabel,
+  type DigitClassifier,
+  type DigitClassifierArgs,
+  type LabelScores,
 } from "./classifier";
 export {
-  buildModel, runGanJob, runGanJobsFromEnvironment, startBackgroundTraining,
-  type BackgroundTraining, type BackgroundTrainingArgs, type GanJob, type ModelSpec, type TrainedGanJob,
+  buildModel,
+  runGanJob,
+  runGanJobsFromEnvironment,
+  startBackgroundTraining,
+  type BackgroundTraining,
+  type BackgroundTrainingArgs,
+  type GanJob,
+  type ModelSpec,
+  type TrainedGanJob,
 } from "./jobs";
-export { loadOrTrainGenerator, trainingCachePath, trainingCodeVersion, type CachedTraining, type CachedTrainingArgs } from "./cache";
 export {
-  assertNoTensorLeaks, checkTensorLeaks, LEAK_CHECK_VARIABLE, stopWatchingTensorLeaks, watchTensorLeaks, type LeakReport,
+  loadOrTrainGenerator,
+  trainingCachePath,
+  trainingCodeVersion,
+  type CachedTraining,
+  type CachedTrainingArgs,
+} from "./cache";
+export {
+  assertNoTensorLeaks,
+  checkTensorLeaks,
+  LEAK_CHECK_VARIABLE,
+  stopWatchingTensorLeaks,
+  watchTensorLeaks,
+  type LeakReport,
 } from "./leaks";

@@ -12,8 +12,14 @@ import { loadOrTrainGenerator, type CachedTraining } from "./cache";
 import { assertInteger } from "./checks";
 import { createBatchStream, loadMnist, type ImageLayout } from "./data";
 import {
-  buildConditionalMlpDiscriminator, buildConditionalMlpGenerator, buildConvDiscriminator, buildConvGenerator,
-  buildDcganDiscriminator, buildDcganGenerator, buildMlpDiscriminator, buildMlpGenerator,
+  buildConditionalMlpDiscriminator,
+  buildConditionalMlpGenerator,
+  buildConvDiscriminator,
+  buildConvGenerator,
+  buildDcganDiscriminator,
+  buildDcganGenerator,
+  buildMlpDiscriminator,
+  buildMlpGenerator,
 } from "./models";
 import type { NoiseDistribution } from "./noise";
 import { createGan, type CreateGanArgs } from "./gan";
@@ -21,17 +27,26 @@ import { createObjective, type ObjectiveSpec } from "./losses";
 import { trainGan, type StepMetrics } from "./steps";
 
 const BUILDERS = {
-  buildMlpGenerator, buildMlpDiscriminator, buildConditionalMlpGenerator, buildConditionalMlpDiscriminator,
-  buildConvGenerator, buildConvDiscriminator, buildDcganGenerator, buildDcganDiscriminator,
+  buildMlpGenerator,
+  buildMlpDiscriminator,
+  buildConditionalMlpGenerator,
+  buildConditionalMlpDiscriminator,
+  buildConvGenerator,
+  buildConvDiscriminator,
+  buildDcganGenerator,
+  buildDcganDiscriminator,
 };
 
 /** A network as one of gan-kit's builders and its arguments: what another process can rebuild. */
-export type ModelSpec = { [K in keyof typeof BUILDERS]: { builder: K; args: Parameters<(typeof BUILDERS)[K]>[0] } }[keyof typeof BUILDERS];
+export type ModelSpec = {
+  [K in keyof typeof BUILDERS]: { builder: K; args: Parameters<(typeof BUILDERS)[K]>[0] };
+}[keyof typeof BUILDERS];
 
 /** Builds the network a ModelSpec describes. */
 export function buildModel(spec: ModelSpec): tf.LayersModel {
   const build = BUILDERS[spec.builder] as ((args: unknown) => tf.LayersModel) | undefined;
-  if (build === undefined) throw new Error(`unknown builder ${JSON.stringify(spec.builder)}; use one of ${Object.keys(BUILDERS).join(", ")}`);
+  if (build === undefined)
+    throw new Error(`unknown builder ${JSON.stringify(spec.builder)}; use one of ${Object.keys(BUILDERS).join(", ")}`);
   return build(spec.args);
 }
 
@@ -71,10 +86,16 @@ export interface TrainedGanJob extends CachedTraining<StepMetrics> {
 export async function runGanJob(job: GanJob, onStep?: (step: number) => void): Promise<TrainedGanJob> {
   assertInteger("steps", job.steps);
   const [generator, discriminator] = [buildModel(job.generator), buildModel(job.discriminator)];
-  const average = job.averageDecay === undefined ? undefined : await createWeightAverage(generator, { decay: job.averageDecay });
+  const average =
+    job.averageDecay === undefined ? undefined : await createWeightAverage(generator, { decay: job.averageDecay });
   const { cacheDir, name, ...settings } = job;
   const result = await loadOrTrainGenerator({
-    cacheDir, name, settings, generator, discriminator, averaged: average?.model,
+    cacheDir,
+    name,
+    settings,
+    generator,
+    discriminator,
+    averaged: average?.model,
     train: () => {
       const data = loadMnist(job.data);
       const batches = createBatchStream(data, job.batches);
@@ -82,7 +103,15 @@ export async function runGanJob(job: GanJob, onStep?: (step: number) => void): P
       const gan = createGan({ ...job.gan, objective, generator, discriminator });
       try {
         // trainGan's loop, with the weight average moved after each step.
-        return trainGan({ gan, batches, steps: job.steps, onStep: ({ step }) => { average?.update(); onStep?.(step); } });
+        return trainGan({
+          gan,
+          batches,
+          steps: job.steps,
+          onStep: ({ step }) => {
+            average?.update();
+            onStep?.(step);
+          },
+        });
       } finally {
         gan.generatorOptimizer.dispose();
         gan.discriminatorOptimizer.dispose();
@@ -121,81 +150,112 @@ type Phase = "waiting" | "running" | "done" | "failed" | "not run";
  * the same job afterwards to get its networks: a finished job then loads from the cache at once
  * (and a job that could not run in the background trains in this process instead).
  */
-export function startBackgroundTraining(jobs: GanJob[], { processes = 2 }: BackgroundTrainingArgs = {}): BackgroundTraining {
+export function startBackgroundTraining(
+  jobs: GanJob[],
+  { processes = 2 }: BackgroundTrainingArgs = {},
+): BackgroundTraining {
   assertInteger("processes", processes);
   const names = jobs.map((job) => job.name);
   const repeated = names.find((name, i) => names.indexOf(name) !== i);
-  if (repeated !== undefined) throw new Error(`two background jobs are named ${JSON.stringify(repeated)}; give each its own name`);
+  if (repeated !== undefined)
+    throw new Error(`two background jobs are named ${JSON.stringify(repeated)}; give each its own name`);
   const state = jobs.map((job) => ({ job, steps: 0, phase: "waiting" as Phase, seconds: 0, started: 0 }));
   const children: ChildProcess[] = [];
   let stopped = false;
-  const runProcess = (indices: number[]) => new Promise<void>((resolve, reject) => {
-    const script = `require(${JSON.stringify(path.join(__dirname, "index.js"))}).runGanJobsFromEnvironment()`
-      + ".catch((error) => { console.error(error instanceof Error ? error.stack : error); process.exit(1); })";
-    const child = spawn(process.execPath, ["-e", script], {
-      env: {
-        ...process.env, [JOBS_VARIABLE]: JSON.stringify(indices.map((i) => jobs[i])),
-        TF_NUM_INTRAOP_THREADS: "1", TF_NUM_INTEROP_THREADS: "1", TF_CPP_MIN_LOG_LEVEL: "2",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    children.push(child);
-    let current = -1;  // position in `indices` of the job the child runs
-    let stderr = "";
-    child.stderr!.on("data", (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
-    let buffered = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split("\n");
-      buffered = lines.pop()!;
-      for (const line of lines) {
-        const [tag, position, value] = line.split(" ");
-        const entry = state[indices[Number(position)]];
-        if (entry === undefined) continue;
-        if (tag === "GAN_KIT_START") {
-          current = Number(position);
-          Object.assign(entry, { phase: "running", started: Date.now() });
-        } else if (tag === "GAN_KIT_PROGRESS") {
-          entry.steps = Number(value);
-        } else if (tag === "GAN_KIT_DONE") {
-          Object.assign(entry, { phase: "done", steps: entry.job.steps, seconds: Number(value) });
+  const runProcess = (indices: number[]) =>
+    new Promise<void>((resolve, reject) => {
+      const script =
+        `require(${JSON.stringify(path.join(__dirname, "index.js"))}).runGanJobsFromEnvironment()` +
+        ".catch((error) => { console.error(error instanceof Error ? error.stack : error); process.exit(1); })";
+      const child = spawn(process.execPath, ["-e", script], {
+        env: {
+          ...process.env,
+          [JOBS_VARIABLE]: JSON.stringify(indices.map((i) => jobs[i])),
+          TF_NUM_INTRAOP_THREADS: "1",
+          TF_NUM_INTEROP_THREADS: "1",
+          TF_CPP_MIN_LOG_LEVEL: "2",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      children.push(child);
+      let current = -1; // position in `indices` of the job the child runs
+      let stderr = "";
+      child.stderr!.on("data", (chunk: Buffer) => {
+        stderr = (stderr + chunk.toString()).slice(-4000);
+      });
+      let buffered = "";
+      child.stdout!.on("data", (chunk: Buffer) => {
+        buffered += chunk.toString();
+        const lines = buffered.split("\n");
+        buffered = lines.pop()!;
+        for (const line of lines) {
+          const [tag, position, value] = line.split(" ");
+          const entry = state[indices[Number(position)]];
+          if (entry === undefined) continue;
+          if (tag === "GAN_KIT_START") {
+            current = Number(position);
+            Object.assign(entry, { phase: "running", started: Date.now() });
+          } else if (tag === "GAN_KIT_PROGRESS") {
+            entry.steps = Number(value);
+          } else if (tag === "GAN_KIT_DONE") {
+            Object.assign(entry, { phase: "done", steps: entry.job.steps, seconds: Number(value) });
+          }
         }
-      }
+      });
+      child.on("error", reject);
+      child.on("exit", (code, signal) => {
+        if (code === 0) {
+          resolve();
+          return;
+        }
+        const failed = indices[Math.max(current, 0)];
+        indices.forEach((i) => {
+          if (state[i].phase === "waiting" || state[i].phase === "running") state[i].phase = "not run";
+        });
+        state[failed].phase = "failed";
+        state[failed].seconds = state[failed].started === 0 ? 0 : (Date.now() - state[failed].started) / 1000;
+        reject(
+          new Error(
+            `background job ${jobs[failed].name} ${signal !== null ? `was stopped (${signal})` : `failed (exit status ${code})`}` +
+              (stderr.trim() === "" ? "" : `:\n${stderr.trim()}`),
+          ),
+        );
+      });
     });
-    child.on("error", reject);
-    child.on("exit", (code, signal) => {
-      if (code === 0) {
-        resolve();
-        return;
-      }
-      const failed = indices[Math.max(current, 0)];
-      indices.forEach((i) => { if (state[i].phase === "waiting" || state[i].phase === "running") state[i].phase = "not run"; });
-      state[failed].phase = "failed";
-      state[failed].seconds = state[failed].started === 0 ? 0 : (Date.now() - state[failed].started) / 1000;
-      reject(new Error(`background job ${jobs[failed].name} ${signal !== null ? `was stopped (${signal})` : `failed (exit status ${code})`}`
-        + (stderr.trim() === "" ? "" : `:\n${stderr.trim()}`)));
-    });
-  });
-  const groups = Array.from({ length: Math.min(processes, jobs.length) }, (_, p) => jobs.map((_, i) => i).filter((i) => i % processes === p));
+  const groups = Array.from({ length: Math.min(processes, jobs.length) }, (_, p) =>
+    jobs.map((_, i) => i).filter((i) => i % processes === p),
+  );
   const stop = () => {
     stopped = true;
-    children.forEach((child) => { if (child.exitCode === null) child.kill(); });
+    children.forEach((child) => {
+      if (child.exitCode === null) child.kill();
+    });
   };
   // Children do not outlive this process; the listener goes when the jobs end (reruns add none).
   process.once("exit", stop);
   const done = Promise.all(groups.map(runProcess))
-    .catch((error: unknown) => { stop(); throw error; })  // one failure stops the rest
-    .then(() => { if (stopped) throw new Error("the background jobs were stopped"); })
+    .catch((error: unknown) => {
+      stop();
+      throw error;
+    }) // one failure stops the rest
+    .then(() => {
+      if (stopped) throw new Error("the background jobs were stopped");
+    })
     .finally(() => process.removeListener("exit", stop));
-  done.catch(() => undefined);  // a failure is reported to whoever awaits `done`, not as an unhandled rejection
+  done.catch(() => undefined); // a failure is reported to whoever awaits `done`, not as an unhandled rejection
   return {
     done,
     stop,
-    status: () => state.map(({ job, steps, phase, seconds, started }) => {
-      const time = phase === "running" ? ` (${((Date.now() - started) / 1000).toFixed(0)} s)`
-        : phase === "done" || phase === "failed" ? ` in ${seconds.toFixed(0)} s` : "";
-      return `${job.name}: ${steps} of ${job.steps} steps, ${phase}${time}`;
-    }),
+    status: () =>
+      state.map(({ job, steps, phase, seconds, started }) => {
+        const time =
+          phase === "running"
+            ? ` (${((Date.now() - started) / 1000).toFixed(0)} s)`
+            : phase === "done" || phase === "failed"
+              ? ` in ${seconds.toFixed(0)} s`
+              : "";
+        return `${job.name}: ${steps} of ${job.steps} steps, ${phase}${time}`;
+      }),
   };
 }
 

@@ -74,7 +74,8 @@ export function stopWatchingTensorLeaks(): void {
  * task. Throws when no watch runs.
  */
 export async function checkTensorLeaks(): Promise<LeakReport> {
-  if (watch === null) throw new Error(`no leak watch runs: call watchTensorLeaks() first or set ${LEAK_CHECK_VARIABLE}=1`);
+  if (watch === null)
+    throw new Error(`no leak watch runs: call watchTensorLeaks() first or set ${LEAK_CHECK_VARIABLE}=1`);
   const gc = collector();
   for (let round = 0; round < 2; round++) {
     await new Promise((resolve) => setImmediate(resolve));
@@ -100,9 +101,11 @@ export async function checkTensorLeaks(): Promise<LeakReport> {
 export async function assertNoTensorLeaks(): Promise<void> {
   const report = await checkTensorLeaks();
   if (report.leaked > 0) {
-    throw new Error(`${report.leaked} tensor(s) leaked (garbage-collected without dispose()): `
-      + `${report.kinds.slice(0, 5).join(", ")}${report.kinds.length > 5 ? ", …" : ""}. `
-      + "Wrap the cell's temporary tensors in tf.tidy(…) or dispose() them.");
+    throw new Error(
+      `${report.leaked} tensor(s) leaked (garbage-collected without dispose()): ` +
+        `${report.kinds.slice(0, 5).join(", ")}${report.kinds.length > 5 ? ", …" : ""}. ` +
+        "Wrap the cell's temporary tensors in tf.tidy(…) or dispose() them.",
+    );
   }
   console.log(`tensor leak check: none leaked; ${report.numTensors} tensors alive`);
 }

@@ -8,8 +8,10 @@ import { trainStep, type StepMetrics, type TrainGanArgs } from "./steps";
 
 /** One progress line: both losses and both D outputs, rounded, e.g. for a log every N steps. */
 export function formatMetrics(m: StepMetrics): string {
-  return `step ${m.step} | J(D) ${m.dLoss.toFixed(3)} | J(G) ${m.gLoss.toFixed(3)} `
-    + `| D(x) ${m.dReal.toFixed(2)} | D(G(z)) ${m.dFake.toFixed(2)}`;
+  return (
+    `step ${m.step} | J(D) ${m.dLoss.toFixed(3)} | J(G) ${m.gLoss.toFixed(3)} ` +
+    `| D(x) ${m.dReal.toFixed(2)} | D(G(z)) ${m.dFake.toFixed(2)}`
+  );
 }
 
 /** "1 min 05 s"-style durations for progress lines. */
@@ -47,7 +49,10 @@ export interface LiveTrainingDisplayArgs {
  * nbval compares only a display's first version, so the cell that uses it should carry the
  * `nbval-ignore-output` tag and show its final figures in later cells.
  */
-export function createLiveTrainingDisplay({ totalSteps, title = "Training (live)" }: LiveTrainingDisplayArgs): LiveTrainingDisplay {
+export function createLiveTrainingDisplay({
+  totalSteps,
+  title = "Training (live)",
+}: LiveTrainingDisplayArgs): LiveTrainingDisplay {
   assertInteger("totalSteps", totalSteps);
   const startedAt = Date.now();
   const shown = new Set<string>();
@@ -61,21 +66,31 @@ export function createLiveTrainingDisplay({ totalSteps, title = "Training (live)
   };
   const showGrid = (gridPng?: Uint8Array) => {
     if (gridPng !== undefined) {
-      send("grid", { "image/png": Buffer.from(gridPng).toString("base64"), "text/plain": "<latest samples from the fixed noise>" });
+      send("grid", {
+        "image/png": Buffer.from(gridPng).toString("base64"),
+        "text/plain": "<latest samples from the fixed noise>",
+      });
     }
   };
   return {
     update(history, gridPng) {
       const last = history[history.length - 1];
       if (last === undefined) return;
-      send("progress", { "text/plain": `${formatProgress(last.step, totalSteps, Date.now() - startedAt)}\n${formatMetrics(last)}` });
-      send("plot", { "application/vnd.plotly.v1+json": lossFigure(history, title), "text/plain": `<live loss curves, step ${last.step}>` });
+      send("progress", {
+        "text/plain": `${formatProgress(last.step, totalSteps, Date.now() - startedAt)}\n${formatMetrics(last)}`,
+      });
+      send("plot", {
+        "application/vnd.plotly.v1+json": lossFigure(history, title),
+        "text/plain": `<live loss curves, step ${last.step}>`,
+      });
       showGrid(gridPng);
     },
     finish(history, gridPng) {
       const elapsed = Date.now() - startedAt;
       const steps = history.length;
-      send("progress", { "text/plain": `done: ${steps} steps in ${formatDuration(elapsed)} (${((1000 * steps) / Math.max(elapsed, 1)).toFixed(1)} steps/s)` });
+      send("progress", {
+        "text/plain": `done: ${steps} steps in ${formatDuration(elapsed)} (${((1000 * steps) / Math.max(elapsed, 1)).toFixed(1)} steps/s)`,
+      });
       send("plot", { "text/plain": "(the final loss curves are shown below)" });
       showGrid(gridPng);
     },

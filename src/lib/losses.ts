@@ -16,8 +16,7 @@ export interface LsTargets {
 
 /** An objective as plain data: what a cache key records and another process rebuilds it from. */
 export type ObjectiveSpec =
-  | { kind: "cross-entropy"; generator: CrossEntropyGenerator }
-  | ({ kind: "least-squares" } & LsTargets);
+  { kind: "cross-entropy"; generator: CrossEntropyGenerator } | ({ kind: "least-squares" } & LsTargets);
 
 /** Both players' costs, computed from D's outputs (logits, or raw outputs for least squares). */
 export interface Objective {
@@ -83,7 +82,9 @@ export function nonSaturatingGeneratorCost(fakeLogits: tf.Tensor): tf.Scalar {
  * (no sigmoid), [batch, 1] each.
  */
 export function lsDiscriminatorCost(
-  realOutputs: tf.Tensor, fakeOutputs: tf.Tensor, { a, b }: Pick<LsTargets, "a" | "b">,
+  realOutputs: tf.Tensor,
+  fakeOutputs: tf.Tensor,
+  { a, b }: Pick<LsTargets, "a" | "b">,
 ): tf.Scalar {
   return tf.tidy(() => {
     const onReal = tf.mean(tf.squaredDifference(realOutputs, b));
@@ -108,7 +109,9 @@ const CROSS_ENTROPY_GENERATORS: Record<CrossEntropyGenerator, (fakeLogits: tf.Te
 export function crossEntropyObjective(generator: CrossEntropyGenerator = "non-saturating"): Objective {
   const generatorCost = CROSS_ENTROPY_GENERATORS[generator];
   if (!Object.prototype.hasOwnProperty.call(CROSS_ENTROPY_GENERATORS, generator)) {
-    const known = Object.keys(CROSS_ENTROPY_GENERATORS).map((k) => JSON.stringify(k)).join(" or ");
+    const known = Object.keys(CROSS_ENTROPY_GENERATORS)
+      .map((k) => JSON.stringify(k))
+      .join(" or ");
     throw new Error(`a cross-entropy generator plays ${known}, got ${JSON.stringify(generator)}`);
   }
   return {
@@ -150,8 +153,10 @@ export function createObjective(spec: ObjectiveSpec): Objective {
     case "least-squares":
       return leastSquaresObjective(spec);
     default:
-      throw new Error(`unknown objective ${JSON.stringify(spec)}; `
-        + 'use { kind: "cross-entropy", generator } or { kind: "least-squares", a, b, c }');
+      throw new Error(
+        `unknown objective ${JSON.stringify(spec)}; ` +
+          'use { kind: "cross-entropy", generator } or { kind: "least-squares", a, b, c }',
+      );
   }
 }
 

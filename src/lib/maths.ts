@@ -174,10 +174,13 @@ export function lsCriterionAtOptimum(
   assertFinite("a", a);
   assertFinite("b", b);
   assertFinite("c", c);
-  return integrate(Float64Array.from({ length: pData.length }, (_, i) => {
-    const total = pData[i] + pGen[i];
-    return total > 0 ? ((b - c) * total - (b - a) * pGen[i]) ** 2 / total : 0;
-  }), step);
+  return integrate(
+    Float64Array.from({ length: pData.length }, (_, i) => {
+      const total = pData[i] + pGen[i];
+      return total > 0 ? ((b - c) * total - (b - a) * pGen[i]) ** 2 / total : 0;
+    }),
+    step,
+  );
 }
 
 /**
@@ -192,11 +195,14 @@ export function pearsonChiSquare(p: ArrayLike<number>, q: ArrayLike<number>, ste
   checkDensityValues("p", p);
   checkDensityValues("q", q);
   checkStep(step);
-  return integrate(Float64Array.from({ length: p.length }, (_, i) => {
-    if (q[i] > 0) return (p[i] - q[i]) ** 2 / q[i];
-    if (p[i] === 0) return 0;
-    throw new Error(`Pearson χ² is infinite: Q is 0 but P is ${p[i]} at point ${i}`);
-  }), step);
+  return integrate(
+    Float64Array.from({ length: p.length }, (_, i) => {
+      if (q[i] > 0) return (p[i] - q[i]) ** 2 / q[i];
+      if (p[i] === 0) return 0;
+      throw new Error(`Pearson χ² is infinite: Q is 0 but P is ${p[i]} at point ${i}`);
+    }),
+    step,
+  );
 }
 
 /**

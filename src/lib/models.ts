@@ -20,7 +20,12 @@ export interface MlpGeneratorArgs {
  * An MLP generator: z [batch, latentSize] → dense+ReLU layers → dense+tanh → image [batch, outputSize]
  * with values in (−1, 1), the range the real digits were scaled to.
  */
-export function buildMlpGenerator({ latentSize, hiddenUnits, outputSize = PIXELS, seed }: MlpGeneratorArgs): tf.Sequential {
+export function buildMlpGenerator({
+  latentSize,
+  hiddenUnits,
+  outputSize = PIXELS,
+  seed,
+}: MlpGeneratorArgs): tf.Sequential {
   assertInteger("latentSize", latentSize);
   assertInteger("outputSize", outputSize);
   assertInteger("seed", seed);
@@ -28,17 +33,25 @@ export function buildMlpGenerator({ latentSize, hiddenUnits, outputSize = PIXELS
   const model = tf.sequential({ name: "generator" });
   const nextSeed = createSeedSequence(seed);
   hiddenUnits.forEach((units, i) => {
-    model.add(tf.layers.dense({
-      units, activation: "relu", name: `g_dense${i + 1}`,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
-      ...(i === 0 ? { inputShape: [latentSize] } : {}),
-    }));
+    model.add(
+      tf.layers.dense({
+        units,
+        activation: "relu",
+        name: `g_dense${i + 1}`,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
+        ...(i === 0 ? { inputShape: [latentSize] } : {}),
+      }),
+    );
   });
-  model.add(tf.layers.dense({
-    units: outputSize, activation: "tanh", name: "g_out",
-    kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
-    ...(hiddenUnits.length === 0 ? { inputShape: [latentSize] } : {}),
-  }));
+  model.add(
+    tf.layers.dense({
+      units: outputSize,
+      activation: "tanh",
+      name: "g_out",
+      kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
+      ...(hiddenUnits.length === 0 ? { inputShape: [latentSize] } : {}),
+    }),
+  );
   return model;
 }
 
@@ -56,7 +69,12 @@ export interface MlpDiscriminatorArgs {
  * An MLP discriminator: image [batch, inputSize] → dense+LeakyReLU layers → one logit [batch, 1].
  * It outputs logits, not probabilities: the losses apply the sigmoid in a numerically stable way.
  */
-export function buildMlpDiscriminator({ inputSize = PIXELS, hiddenUnits, leakyAlpha, seed }: MlpDiscriminatorArgs): tf.Sequential {
+export function buildMlpDiscriminator({
+  inputSize = PIXELS,
+  hiddenUnits,
+  leakyAlpha,
+  seed,
+}: MlpDiscriminatorArgs): tf.Sequential {
   assertInteger("inputSize", inputSize);
   assertInteger("seed", seed);
   assertFinite("leakyAlpha", leakyAlpha);
@@ -64,18 +82,24 @@ export function buildMlpDiscriminator({ inputSize = PIXELS, hiddenUnits, leakyAl
   const model = tf.sequential({ name: "discriminator" });
   const nextSeed = createSeedSequence(seed);
   hiddenUnits.forEach((units, i) => {
-    model.add(tf.layers.dense({
-      units, name: `d_dense${i + 1}`,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
-      ...(i === 0 ? { inputShape: [inputSize] } : {}),
-    }));
+    model.add(
+      tf.layers.dense({
+        units,
+        name: `d_dense${i + 1}`,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
+        ...(i === 0 ? { inputShape: [inputSize] } : {}),
+      }),
+    );
     model.add(tf.layers.leakyReLU({ alpha: leakyAlpha, name: `d_leaky${i + 1}` }));
   });
-  model.add(tf.layers.dense({
-    units: 1, name: "d_logit",
-    kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
-    ...(hiddenUnits.length === 0 ? { inputShape: [inputSize] } : {}),
-  }));
+  model.add(
+    tf.layers.dense({
+      units: 1,
+      name: "d_logit",
+      kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
+      ...(hiddenUnits.length === 0 ? { inputShape: [inputSize] } : {}),
+    }),
+  );
   return model;
 }
 
@@ -103,14 +127,36 @@ export function buildConvGenerator({ latentSize, seed }: ConvGeneratorArgs): tf.
   return tf.sequential({
     name: "conv_generator",
     layers: [
-      tf.layers.dense({ units: 1024, activation: "relu", inputShape: [latentSize], kernelInitializer: init(), name: "g_dense1" }),
+      tf.layers.dense({
+        units: 1024,
+        activation: "relu",
+        inputShape: [latentSize],
+        kernelInitializer: init(),
+        name: "g_dense1",
+      }),
       batchNormalization({ name: "g_bn1" }),
       tf.layers.dense({ units: 7 * 7 * 128, activation: "relu", kernelInitializer: init(), name: "g_dense2" }),
       batchNormalization({ name: "g_bn2" }),
       tf.layers.reshape({ targetShape: [7, 7, 128], name: "g_reshape" }),
-      tf.layers.conv2dTranspose({ filters: 64, kernelSize: 4, strides: 2, padding: "same", activation: "relu", kernelInitializer: init(), name: "g_deconv1" }),
+      tf.layers.conv2dTranspose({
+        filters: 64,
+        kernelSize: 4,
+        strides: 2,
+        padding: "same",
+        activation: "relu",
+        kernelInitializer: init(),
+        name: "g_deconv1",
+      }),
       batchNormalization({ name: "g_bn3" }),
-      tf.layers.conv2dTranspose({ filters: 1, kernelSize: 4, strides: 2, padding: "same", activation: "tanh", kernelInitializer: init(), name: "g_deconv2" }),
+      tf.layers.conv2dTranspose({
+        filters: 1,
+        kernelSize: 4,
+        strides: 2,
+        padding: "same",
+        activation: "tanh",
+        kernelInitializer: init(),
+        name: "g_deconv2",
+      }),
     ],
   });
 }
@@ -134,7 +180,13 @@ export function buildConvDiscriminator({ leakyAlpha, seed }: ConvDiscriminatorAr
   return tf.sequential({
     name: "conv_discriminator",
     layers: [
-      tf.layers.conv2d({ filters: 32, kernelSize: 5, inputShape: [28, 28, 1], kernelInitializer: init(), name: "d_conv1" }),
+      tf.layers.conv2d({
+        filters: 32,
+        kernelSize: 5,
+        inputShape: [28, 28, 1],
+        kernelInitializer: init(),
+        name: "d_conv1",
+      }),
       tf.layers.leakyReLU({ alpha: leakyAlpha, name: "d_leaky1" }),
       tf.layers.maxPooling2d({ poolSize: 2, name: "d_pool1" }),
       tf.layers.conv2d({ filters: 64, kernelSize: 5, kernelInitializer: init(), name: "d_conv2" }),
@@ -167,25 +219,43 @@ export interface LabelCodeArgs {
 }
 
 /** Turns labels [batch, 1] (class ids) into label vectors [batch, labelSize], inside a functional model. */
-function encodeLabels(labels: tf.SymbolicTensor, { numClasses, labelSize, encoding, seed, prefix }: LabelCodeArgs): tf.SymbolicTensor {
+function encodeLabels(
+  labels: tf.SymbolicTensor,
+  { numClasses, labelSize, encoding, seed, prefix }: LabelCodeArgs,
+): tf.SymbolicTensor {
   if (encoding === "embedding") {
-    const table = tf.layers.embedding({
-      inputDim: numClasses, outputDim: labelSize, inputLength: 1, name: `${prefix}_label_embedding`,
-      // N(0, 1), as PyTorch initialises nn.Embedding.
-      embeddingsInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 1, seed }),
-    }).apply(labels) as tf.SymbolicTensor;
+    const table = tf.layers
+      .embedding({
+        inputDim: numClasses,
+        outputDim: labelSize,
+        inputLength: 1,
+        name: `${prefix}_label_embedding`,
+        // N(0, 1), as PyTorch initialises nn.Embedding.
+        embeddingsInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 1, seed }),
+      })
+      .apply(labels) as tf.SymbolicTensor;
     return tf.layers.flatten({ name: `${prefix}_label_flatten` }).apply(table) as tf.SymbolicTensor;
   }
   if (encoding === "linear") {
     // The one-hot vector as a frozen identity lookup table: row c of I is the one-hot code of c.
-    const table = tf.layers.embedding({
-      inputDim: numClasses, outputDim: numClasses, inputLength: 1, trainable: false, name: `${prefix}_label_one_hot`,
-      embeddingsInitializer: tf.initializers.identity({}),
-    }).apply(labels) as tf.SymbolicTensor;
+    const table = tf.layers
+      .embedding({
+        inputDim: numClasses,
+        outputDim: numClasses,
+        inputLength: 1,
+        trainable: false,
+        name: `${prefix}_label_one_hot`,
+        embeddingsInitializer: tf.initializers.identity({}),
+      })
+      .apply(labels) as tf.SymbolicTensor;
     const oneHot = tf.layers.flatten({ name: `${prefix}_label_flatten` }).apply(table);
-    return tf.layers.dense({
-      units: labelSize, name: `${prefix}_label_linear`, kernelInitializer: tf.initializers.glorotUniform({ seed }),
-    }).apply(oneHot) as tf.SymbolicTensor;
+    return tf.layers
+      .dense({
+        units: labelSize,
+        name: `${prefix}_label_linear`,
+        kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      })
+      .apply(oneHot) as tf.SymbolicTensor;
   }
   throw new Error(`unknown label encoding ${JSON.stringify(encoding)}; use "embedding" or "linear"`);
 }
@@ -194,11 +264,18 @@ function encodeLabels(labels: tf.SymbolicTensor, { numClasses, labelSize, encodi
  * The two inputs of a conditional network, x [batch, size] and labels [batch, 1], and what its
  * first layer sees: x concatenated with the label's vector, [batch, size + labelSize].
  */
-function conditionalInputs(size: number, inputName: string, label: LabelCodeArgs): { inputs: tf.SymbolicTensor[]; joined: tf.SymbolicTensor } {
+function conditionalInputs(
+  size: number,
+  inputName: string,
+  label: LabelCodeArgs,
+): { inputs: tf.SymbolicTensor[]; joined: tf.SymbolicTensor } {
   const x = tf.input({ shape: [size], name: inputName });
   const labels = tf.input({ shape: [1], name: "label" });
   const code = encodeLabels(labels, label);
-  return { inputs: [x, labels], joined: tf.layers.concatenate({ name: `${label.prefix}_concat` }).apply([x, code]) as tf.SymbolicTensor };
+  return {
+    inputs: [x, labels],
+    joined: tf.layers.concatenate({ name: `${label.prefix}_concat` }).apply([x, code]) as tf.SymbolicTensor,
+  };
 }
 
 function checkLabelArgs(numClasses: number, labelSize: number, encoding: LabelEncoding): void {
@@ -229,23 +306,45 @@ export interface ConditionalMlpGeneratorArgs {
  * (dense → BatchNorm → GELU) per hidden layer and dense → tanh: images [batch, outputSize] in (−1, 1).
  */
 export function buildConditionalMlpGenerator(args: ConditionalMlpGeneratorArgs): tf.LayersModel {
-  const { latentSize, hiddenUnits, numClasses = 10, labelSize = 32, labelEncoding = "embedding", batchNorm = true, outputSize = PIXELS, seed } = args;
+  const {
+    latentSize,
+    hiddenUnits,
+    numClasses = 10,
+    labelSize = 32,
+    labelEncoding = "embedding",
+    batchNorm = true,
+    outputSize = PIXELS,
+    seed,
+  } = args;
   assertInteger("latentSize", latentSize);
   assertInteger("outputSize", outputSize);
   assertInteger("seed", seed);
   checkLabelArgs(numClasses, labelSize, labelEncoding);
   hiddenUnits.forEach((units, i) => assertInteger(`hiddenUnits[${i}]`, units));
   const nextSeed = createSeedSequence(seed);
-  const { inputs, joined } = conditionalInputs(latentSize, "z", { numClasses, labelSize, encoding: labelEncoding, seed: nextSeed(), prefix: "g" });
+  const { inputs, joined } = conditionalInputs(latentSize, "z", {
+    numClasses,
+    labelSize,
+    encoding: labelEncoding,
+    seed: nextSeed(),
+    prefix: "g",
+  });
   let h = joined;
   hiddenUnits.forEach((units, i) => {
-    h = tf.layers.dense({ units, name: `g_dense${i + 1}`, kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }) }).apply(h) as tf.SymbolicTensor;
+    h = tf.layers
+      .dense({ units, name: `g_dense${i + 1}`, kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }) })
+      .apply(h) as tf.SymbolicTensor;
     if (batchNorm) h = batchNormalization({ name: `g_bn${i + 1}` }).apply(h) as tf.SymbolicTensor;
     h = tf.layers.activation({ activation: "gelu", name: `g_gelu${i + 1}` }).apply(h) as tf.SymbolicTensor;
   });
-  const images = tf.layers.dense({
-    units: outputSize, activation: "tanh", name: "g_out", kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
-  }).apply(h) as tf.SymbolicTensor;
+  const images = tf.layers
+    .dense({
+      units: outputSize,
+      activation: "tanh",
+      name: "g_out",
+      kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
+    })
+    .apply(h) as tf.SymbolicTensor;
   return tf.model({ inputs, outputs: images, name: "conditional_generator" });
 }
 
@@ -270,22 +369,40 @@ export interface ConditionalMlpDiscriminatorArgs {
  * normalised, which bounds how fast D's output can change with its input.
  */
 export function buildConditionalMlpDiscriminator(args: ConditionalMlpDiscriminatorArgs): tf.LayersModel {
-  const { hiddenUnits, spectralNorm = true, activation = "gelu", numClasses = 10, labelSize = 32, labelEncoding = "embedding", inputSize = PIXELS, seed } = args;
+  const {
+    hiddenUnits,
+    spectralNorm = true,
+    activation = "gelu",
+    numClasses = 10,
+    labelSize = 32,
+    labelEncoding = "embedding",
+    inputSize = PIXELS,
+    seed,
+  } = args;
   assertInteger("inputSize", inputSize);
   assertInteger("seed", seed);
   checkLabelArgs(numClasses, labelSize, labelEncoding);
   hiddenUnits.forEach((units, i) => assertInteger(`hiddenUnits[${i}]`, units));
   const nextSeed = createSeedSequence(seed);
-  const { inputs, joined } = conditionalInputs(inputSize, "image", { numClasses, labelSize, encoding: labelEncoding, seed: nextSeed(), prefix: "d" });
+  const { inputs, joined } = conditionalInputs(inputSize, "image", {
+    numClasses,
+    labelSize,
+    encoding: labelEncoding,
+    seed: nextSeed(),
+    prefix: "d",
+  });
   let h = joined;
-  const dense = (units: number, name: string, first: boolean) => (spectralNorm && !first
-    ? new SpectralNormDense({ units, name, seed: nextSeed() })
-    : tf.layers.dense({ units, name, kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }) }));
+  const dense = (units: number, name: string, first: boolean) =>
+    spectralNorm && !first
+      ? new SpectralNormDense({ units, name, seed: nextSeed() })
+      : tf.layers.dense({ units, name, kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }) });
   hiddenUnits.forEach((units, i) => {
     h = dense(units, `d_dense${i + 1}`, i === 0).apply(h) as tf.SymbolicTensor;
-    h = (activation === "gelu"
-      ? tf.layers.activation({ activation: "gelu", name: `d_gelu${i + 1}` })
-      : tf.layers.leakyReLU({ alpha: 0.2, name: `d_leaky${i + 1}` })).apply(h) as tf.SymbolicTensor;
+    h = (
+      activation === "gelu"
+        ? tf.layers.activation({ activation: "gelu", name: `d_gelu${i + 1}` })
+        : tf.layers.leakyReLU({ alpha: 0.2, name: `d_leaky${i + 1}` })
+    ).apply(h) as tf.SymbolicTensor;
   });
   const logits = dense(1, "d_logit", hiddenUnits.length === 0).apply(h) as tf.SymbolicTensor;
   return tf.model({ inputs, outputs: logits, name: "conditional_discriminator" });
@@ -315,14 +432,36 @@ export function buildDcganGenerator({ latentSize = 100, seed }: DcganArgs): tf.S
   return tf.sequential({
     name: "dcgan_generator",
     layers: [
-      tf.layers.dense({ units: 7 * 7 * 128, useBias: false, inputShape: [latentSize], kernelInitializer: dcganInit(nextSeed()), name: "g_dense" }),
+      tf.layers.dense({
+        units: 7 * 7 * 128,
+        useBias: false,
+        inputShape: [latentSize],
+        kernelInitializer: dcganInit(nextSeed()),
+        name: "g_dense",
+      }),
       batchNormalization({ name: "g_bn1" }),
       tf.layers.reLU({ name: "g_relu1" }),
       tf.layers.reshape({ targetShape: [7, 7, 128], name: "g_reshape" }),
-      tf.layers.conv2dTranspose({ filters: 64, kernelSize: 4, strides: 2, padding: "same", useBias: false, kernelInitializer: dcganInit(nextSeed()), name: "g_deconv1" }),
+      tf.layers.conv2dTranspose({
+        filters: 64,
+        kernelSize: 4,
+        strides: 2,
+        padding: "same",
+        useBias: false,
+        kernelInitializer: dcganInit(nextSeed()),
+        name: "g_deconv1",
+      }),
       batchNormalization({ name: "g_bn2" }),
       tf.layers.reLU({ name: "g_relu2" }),
-      tf.layers.conv2dTranspose({ filters: 1, kernelSize: 4, strides: 2, padding: "same", activation: "tanh", kernelInitializer: dcganInit(nextSeed()), name: "g_deconv2" }),
+      tf.layers.conv2dTranspose({
+        filters: 1,
+        kernelSize: 4,
+        strides: 2,
+        padding: "same",
+        activation: "tanh",
+        kernelInitializer: dcganInit(nextSeed()),
+        name: "g_deconv2",
+      }),
     ],
   });
 }
@@ -339,9 +478,25 @@ export function buildDcganDiscriminator({ seed }: DcganArgs): tf.Sequential {
   return tf.sequential({
     name: "dcgan_discriminator",
     layers: [
-      tf.layers.conv2d({ filters: 64, kernelSize: 4, strides: 2, padding: "same", inputShape: [28, 28, 1], kernelInitializer: dcganInit(nextSeed()), name: "d_conv1" }),
+      tf.layers.conv2d({
+        filters: 64,
+        kernelSize: 4,
+        strides: 2,
+        padding: "same",
+        inputShape: [28, 28, 1],
+        kernelInitializer: dcganInit(nextSeed()),
+        name: "d_conv1",
+      }),
       tf.layers.leakyReLU({ alpha: 0.2, name: "d_leaky1" }),
-      tf.layers.conv2d({ filters: 128, kernelSize: 4, strides: 2, padding: "same", useBias: false, kernelInitializer: dcganInit(nextSeed()), name: "d_conv2" }),
+      tf.layers.conv2d({
+        filters: 128,
+        kernelSize: 4,
+        strides: 2,
+        padding: "same",
+        useBias: false,
+        kernelInitializer: dcganInit(nextSeed()),
+        name: "d_conv2",
+      }),
       batchNormalization({ name: "d_bn" }),
       tf.layers.leakyReLU({ alpha: 0.2, name: "d_leaky2" }),
       tf.layers.flatten({ name: "d_flatten" }),

@@ -40,16 +40,18 @@ let variableCount = 0;
 function makeOps(backend: NodeBackend): NativeOps {
   const { binding } = backend;
   const dtypeCodes: Record<string, number> = { float32: binding.TF_FLOAT, int32: binding.TF_INT32 };
-  const toAttrs = (attrs: Record<string, AttrValue>): OpAttr[] => Object.entries(attrs).map(([name, value]) => {
-    if (typeof value === "boolean") return { name, type: binding.TF_ATTR_BOOL, value };
-    if (typeof value === "string") return { name, type: binding.TF_ATTR_STRING, value };
-    if (Array.isArray(value)) return { name, type: binding.TF_ATTR_SHAPE, value };
-    if ("float" in value) return { name, type: binding.TF_ATTR_FLOAT, value: value.float };
-    return { name, type: binding.TF_ATTR_TYPE, value: dtypeCodes[value.dtype] };
-  });
-  const execute = (name: string, inputs: tf.Tensor[], attrs: Record<string, AttrValue>, numOutputs: number) => (numOutputs === 1
-    ? [backend.executeSingleOutput(name, toAttrs(attrs), inputs)]
-    : backend.executeMultipleOutputs(name, toAttrs(attrs), inputs, numOutputs));
+  const toAttrs = (attrs: Record<string, AttrValue>): OpAttr[] =>
+    Object.entries(attrs).map(([name, value]) => {
+      if (typeof value === "boolean") return { name, type: binding.TF_ATTR_BOOL, value };
+      if (typeof value === "string") return { name, type: binding.TF_ATTR_STRING, value };
+      if (Array.isArray(value)) return { name, type: binding.TF_ATTR_SHAPE, value };
+      if ("float" in value) return { name, type: binding.TF_ATTR_FLOAT, value: value.float };
+      return { name, type: binding.TF_ATTR_TYPE, value: dtypeCodes[value.dtype] };
+    });
+  const execute = (name: string, inputs: tf.Tensor[], attrs: Record<string, AttrValue>, numOutputs: number) =>
+    numOutputs === 1
+      ? [backend.executeSingleOutput(name, toAttrs(attrs), inputs)]
+      : backend.executeMultipleOutputs(name, toAttrs(attrs), inputs, numOutputs);
   const float = { dtype: "float32" } as const;
   return {
     execute,
@@ -58,7 +60,9 @@ function makeOps(backend: NodeBackend): NativeOps {
       const sharedName = `gan_kit_${process.pid}_${variableCount}`;
       return execute("VarHandleOp", [], { container: "", shared_name: sharedName, dtype: float, shape }, 1)[0];
     },
-    assignResourceVariable: (handle, value) => { execute("AssignVariableOp", [handle, value], { dtype: float }, 0); },
+    assignResourceVariable: (handle, value) => {
+      execute("AssignVariableOp", [handle, value], { dtype: float }, 0);
+    },
     readResourceVariable: (handle) => execute("ReadVariableOp", [handle], { dtype: float }, 1)[0],
     destroyResourceVariable: (handle) => {
       execute("DestroyResourceOp", [handle], { ignore_lookup_error: true }, 0);

@@ -23,7 +23,12 @@ export interface NoiseSamplerArgs {
  * Runs TensorFlow's StatelessRandomNormal or StatelessRandomUniform: the numbers depend only on
  * the shape and the two-number key, so the same key gives the same tensor in every run.
  */
-function drawStateless(ops: NativeOps, distribution: NoiseDistribution, shape: number[], key: [number, number]): tf.Tensor {
+function drawStateless(
+  ops: NativeOps,
+  distribution: NoiseDistribution,
+  shape: number[],
+  key: [number, number],
+): tf.Tensor {
   return tf.tidy(() => {
     const inputs = [tf.tensor1d(shape, "int32"), tf.tensor1d(key, "int32")];
     const attrs = { dtype: { dtype: "float32" }, T: { dtype: "int32" }, Tseed: { dtype: "int32" } } as const;
@@ -56,7 +61,11 @@ export function createNoiseSampler({ latentSize, distribution = "normal", seed }
  * A seeded noise sampler drawn by tfjs in JavaScript: the same numbers on every backend (slower
  * than `createNoiseSampler` on native TensorFlow), e.g. to compare native and fallback training.
  */
-export function createPortableNoiseSampler({ latentSize, distribution = "normal", seed }: NoiseSamplerArgs): NoiseSampler {
+export function createPortableNoiseSampler({
+  latentSize,
+  distribution = "normal",
+  seed,
+}: NoiseSamplerArgs): NoiseSampler {
   assertInteger("latentSize", latentSize);
   const random = createRandom(seed);
   return (batch: number) => {

@@ -3,14 +3,18 @@ import { renderFigurePng } from "./chromium";
 import type { Figure } from "./figures";
 
 /** tslab's writer of display_data (update = false) and update_display_data (update = true). */
-export type WriteDisplayData = (content: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void;
+export type WriteDisplayData = (
+  content: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: Record<string, unknown> },
+  update: boolean,
+) => void;
 
 /** tslab's channel to the notebook, or null outside a tslab kernel (plain Node, tests). */
 export function notebookChannel(): WriteDisplayData | null {
   try {
     // tslab's public display API sends one mimetype as a string; a plotly bundle needs several
     // mimetypes with the figure as a JSON object, so the kernel's own writer is used.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // Loaded only inside a kernel (tslab is not a dependency of code that runs outside one).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: WriteDisplayData | null };
     return jupyter.lastWriteDisplayData ?? null;
   } catch {

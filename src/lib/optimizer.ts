@@ -34,7 +34,10 @@ export interface LinearDecay {
 
 /** The factor that multiplies the base step size at update t (from 1) under `decay`. */
 export function linearDecayFactor(decay: LinearDecay, t: number): number {
-  if (t > decay.end) throw new Error(`update ${t} is past the end of the step-size decay (${decay.end}): train for at most ${decay.end} updates`);
+  if (t > decay.end)
+    throw new Error(
+      `update ${t} is past the end of the step-size decay (${decay.end}): train for at most ${decay.end} updates`,
+    );
   return t <= decay.start ? 1 : (decay.end - t + 1) / (decay.end - decay.start);
 }
 
@@ -69,7 +72,8 @@ export class LeanAdam extends tf.Optimizer {
     if (decay !== undefined) {
       assertInteger("decay.start", decay.start, 0);
       assertInteger("decay.end", decay.end);
-      if (decay.end <= decay.start) throw new Error(`decay.end must be after decay.start, got start ${decay.start} and end ${decay.end}`);
+      if (decay.end <= decay.start)
+        throw new Error(`decay.end must be after decay.start, got start ${decay.start} and end ${decay.end}`);
     }
     this.decay = decay;
     this.learningRate = learningRate;
@@ -99,18 +103,27 @@ export class LeanAdam extends tf.Optimizer {
         this.pending = null;
       }
     } else if (names.join("\n") !== this.names.join("\n")) {
-      throw new Error(`LeanAdam updates ${this.names.length} fixed variables; this step brought ${names.length}, `
-        + `first difference at ${names.find((n, i) => n !== this.names[i]) ?? this.names[names.length]}`);
+      throw new Error(
+        `LeanAdam updates ${this.names.length} fixed variables; this step brought ${names.length}, ` +
+          `first difference at ${names.find((n, i) => n !== this.names[i]) ?? this.names[names.length]}`,
+      );
     }
     const t = this.iterations + 1;
     const correction1 = 1 - this.beta1 ** t;
     const correction2 = 1 - this.beta2 ** t;
     // α·m̂/(√v̂ + ε) = [α·√(1−β₂ᵗ)/(1−β₁ᵗ)]·m/(√v + ε·√(1−β₂ᵗ)): the corrections become two numbers.
     const rate = this.decay === undefined ? this.learningRate : this.learningRate * linearDecayFactor(this.decay, t);
-    const gradients = tf.tidy(() => entries.map(([, grad], i) => (this.weightDecay > 0 ? tf.add(grad, tf.mul(variables[i], this.weightDecay)) : grad)));
+    const gradients = tf.tidy(() =>
+      entries.map(([, grad], i) =>
+        this.weightDecay > 0 ? tf.add(grad, tf.mul(variables[i], this.weightDecay)) : grad,
+      ),
+    );
     try {
       this.update.apply(gradients, {
-        beta1: this.beta1, beta2: this.beta2, stepSize: (rate * Math.sqrt(correction2)) / correction1, epsilon: this.epsilon * Math.sqrt(correction2),
+        beta1: this.beta1,
+        beta2: this.beta2,
+        stepSize: (rate * Math.sqrt(correction2)) / correction1,
+        epsilon: this.epsilon * Math.sqrt(correction2),
       });
     } finally {
       if (this.weightDecay > 0) tf.dispose(gradients);
@@ -128,7 +141,13 @@ export class LeanAdam extends tf.Optimizer {
   /** The step count, then the first and second moments of all weights as two flat vectors "m" and "v". */
   async getWeights(): Promise<NamedTensor[]> {
     const moments = this.update?.moments() ?? this.pending;
-    const state = moments === null ? [] : [{ name: "m", tensor: moments.m }, { name: "v", tensor: moments.v }];
+    const state =
+      moments === null
+        ? []
+        : [
+            { name: "m", tensor: moments.m },
+            { name: "v", tensor: moments.v },
+          ];
     return [await this.saveIterations(), ...state];
   }
 
@@ -146,7 +165,13 @@ export class LeanAdam extends tf.Optimizer {
   }
 
   getConfig(): tf.serialization.ConfigDict {
-    const config: tf.serialization.ConfigDict = { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, weightDecay: this.weightDecay };
+    const config: tf.serialization.ConfigDict = {
+      learningRate: this.learningRate,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+      weightDecay: this.weightDecay,
+    };
     if (this.decay !== undefined) config.decay = { start: this.decay.start, end: this.decay.end };
     return config;
   }
@@ -218,14 +243,19 @@ class FlatAdamUpdate implements AdamUpdate {
 class FusedAdamUpdate implements AdamUpdate {
   private readonly slots: Array<{ w: tf.Tensor; m: tf.Tensor; v: tf.Tensor; mirrored: object | null }>;
 
-  constructor(private readonly ops: NativeOps, private readonly variables: tf.Variable[]) {
+  constructor(
+    private readonly ops: NativeOps,
+    private readonly variables: tf.Variable[],
+  ) {
     // Kept: the first update may run inside a caller's tf.tidy, which must not free the handles.
     const create = (shape: number[]) => tf.keep(ops.createResourceVariable(shape));
     this.slots = variables.map((w) => ({ w: create(w.shape), m: create(w.shape), v: create(w.shape), mirrored: null }));
-    tf.tidy(() => this.slots.forEach((slot, i) => {
-      ops.assignResourceVariable(slot.m, tf.zerosLike(variables[i]));
-      ops.assignResourceVariable(slot.v, tf.zerosLike(variables[i]));
-    }));
+    tf.tidy(() =>
+      this.slots.forEach((slot, i) => {
+        ops.assignResourceVariable(slot.m, tf.zerosLike(variables[i]));
+        ops.assignResourceVariable(slot.v, tf.zerosLike(variables[i]));
+      }),
+    );
   }
 
   apply(gradients: tf.Tensor[], { beta1, beta2, stepSize, epsilon }: AdamStep): void {
@@ -236,8 +266,12 @@ class FusedAdamUpdate implements AdamUpdate {
       this.variables.forEach((w, i) => {
         const slot = this.slots[i];
         if (w.dataId !== slot.mirrored) this.ops.assignResourceVariable(slot.w, w);
-        this.ops.execute("ResourceApplyAdam", [slot.w, slot.m, slot.v, ...scalars, gradients[i]],
-          { T: { dtype: "float32" }, use_locking: false, use_nesterov: false }, 0);
+        this.ops.execute(
+          "ResourceApplyAdam",
+          [slot.w, slot.m, slot.v, ...scalars, gradients[i]],
+          { T: { dtype: "float32" }, use_locking: false, use_nesterov: false },
+          0,
+        );
         const value = this.ops.readResourceVariable(slot.w);
         w.assign(value);
         value.dispose();

@@ -18,11 +18,16 @@ function classCount(generator: tf.LayersModel): number {
 export function generateImages(generator: tf.LayersModel, noise: tf.Tensor2D, labels?: ArrayLike<number>): tf.Tensor {
   const conditional = generator.inputs.length === 2;
   if (conditional !== (labels !== undefined)) {
-    throw new Error(conditional ? `${generator.name} is conditional: pass one label per noise vector` : `${generator.name} takes no labels`);
+    throw new Error(
+      conditional
+        ? `${generator.name} is conditional: pass one label per noise vector`
+        : `${generator.name} takes no labels`,
+    );
   }
   assertShape("noise", noise.shape, [-1, generator.inputs[0].shape[1] ?? -1]);
   if (labels === undefined) return generator.predict(noise) as tf.Tensor;
-  if (labels.length !== noise.shape[0]) throw new Error(`got ${labels.length} labels for ${noise.shape[0]} noise vectors`);
+  if (labels.length !== noise.shape[0])
+    throw new Error(`got ${labels.length} labels for ${noise.shape[0]} noise vectors`);
   const classes = classCount(generator);
   Array.from(labels).forEach((label, i) => {
     if (!Number.isInteger(label) || label < 0 || label >= classes) {

@@ -15,7 +15,9 @@ export function chooseSettings<T extends object>(full: T, quick: Partial<T>, env
   // A quick key the full settings lack is a typo that would silently change nothing (tslab does not type-check literals strictly).
   const unknown = Object.keys(quick).filter((key) => !(key in full));
   if (unknown.length > 0) {
-    throw new Error(`quick settings ${unknown.map((k) => JSON.stringify(k)).join(", ")} are not in the full settings (${Object.keys(full).join(", ")})`);
+    throw new Error(
+      `quick settings ${unknown.map((k) => JSON.stringify(k)).join(", ")} are not in the full settings (${Object.keys(full).join(", ")})`,
+    );
   }
   return isQuickMode(env) ? { ...full, ...quick } : { ...full };
 }

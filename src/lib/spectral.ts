@@ -72,9 +72,21 @@ export class SpectralNormDense extends tf.layers.Layer {
   build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const inputSize = shape[shape.length - 1] as number;
-    this.kernel = this.addWeight("kernel", [inputSize, this.units], "float32", tf.initializers.glorotUniform({ seed: this.seed }));
+    this.kernel = this.addWeight(
+      "kernel",
+      [inputSize, this.units],
+      "float32",
+      tf.initializers.glorotUniform({ seed: this.seed }),
+    );
     this.bias = this.addWeight("bias", [this.units], "float32", tf.initializers.zeros());
-    this.u = this.addWeight("u", [this.units], "float32", tf.initializers.randomNormal({ mean: 0, stddev: 1, seed: this.seed + 1 }), undefined, false);
+    this.u = this.addWeight(
+      "u",
+      [this.units],
+      "float32",
+      tf.initializers.randomNormal({ mean: 0, stddev: 1, seed: this.seed + 1 }),
+      undefined,
+      false,
+    );
     this.built = true;
   }
 
@@ -126,7 +138,10 @@ export class SpectralNormDense extends tf.layers.Layer {
       const w = this.kernel!.read() as tf.Tensor2D;
       const normalized = tf.div(w, this.sigmaFrom(w, kwargs.training === true)) as tf.Tensor2D;
       return tf.fused.matMul({
-        a: x as tf.Tensor2D, b: normalized, bias: this.bias!.read(), activation: this.activationName,
+        a: x as tf.Tensor2D,
+        b: normalized,
+        bias: this.bias!.read(),
+        activation: this.activationName,
       });
     });
   }
@@ -137,7 +152,13 @@ export class SpectralNormDense extends tf.layers.Layer {
   }
 
   getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), units: this.units, activation: this.activationName, powerIterations: this.powerIterations, seed: this.seed };
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activationName,
+      powerIterations: this.powerIterations,
+      seed: this.seed,
+    };
   }
 }
 tf.serialization.registerClass(SpectralNormDense);

@@ -44,7 +44,6 @@ function run(model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor | undefined)
   return model.apply(labels === undefined ? x : [x, labels], { training: true }) as tf.Tensor;
 }
 
-
 function readFinite(values: tf.Tensor, names: string[]): number[] {
   const numbers = Array.from(values.dataSync());
   values.dispose();
@@ -57,9 +56,19 @@ function readFinite(values: tf.Tensor, names: string[]): number[] {
 }
 
 /** D's outputs on the real and on the fake batch, [batch, 1] each: in one pass over both when it may. */
-function judgeRealAndFake(gan: Gan, realImages: tf.Tensor, fakes: tf.Tensor, labels: tf.Tensor | undefined): [tf.Tensor, tf.Tensor] {
-  if (!gan.jointDiscriminatorPass) return [run(gan.discriminator, realImages, labels), run(gan.discriminator, fakes, labels)];
-  const both = run(gan.discriminator, tf.concat([realImages, fakes]), labels === undefined ? undefined : tf.concat([labels, labels]));
+function judgeRealAndFake(
+  gan: Gan,
+  realImages: tf.Tensor,
+  fakes: tf.Tensor,
+  labels: tf.Tensor | undefined,
+): [tf.Tensor, tf.Tensor] {
+  if (!gan.jointDiscriminatorPass)
+    return [run(gan.discriminator, realImages, labels), run(gan.discriminator, fakes, labels)];
+  const both = run(
+    gan.discriminator,
+    tf.concat([realImages, fakes]),
+    labels === undefined ? undefined : tf.concat([labels, labels]),
+  );
   const [real, fake] = tf.split(both, 2);
   return [real, fake];
 }
@@ -76,11 +85,15 @@ export function trainDiscriminatorStep(gan: Gan, realImages: tf.Tensor, labels?:
   const values = tf.tidy(() => {
     const y = labelsFor(gan, labels, realImages.shape[0]);
     const fakes = run(gan.generator, gan.sampleNoise(realImages.shape[0]), y);
-    const cost = gan.discriminatorOptimizer.minimize(() => {
-      const [realLogits, fakeLogits] = judgeRealAndFake(gan, realImages, fakes, y);
-      kept.push(tf.keep(realLogits), tf.keep(fakeLogits));
-      return gan.objective.discriminatorCost(realLogits, fakeLogits);
-    }, true, trainableVariables(gan.discriminator)) as tf.Scalar;
+    const cost = gan.discriminatorOptimizer.minimize(
+      () => {
+        const [realLogits, fakeLogits] = judgeRealAndFake(gan, realImages, fakes, y);
+        kept.push(tf.keep(realLogits), tf.keep(fakeLogits));
+        return gan.objective.discriminatorCost(realLogits, fakeLogits);
+      },
+      true,
+      trainableVariables(gan.discriminator),
+    ) as tf.Scalar;
     return tf.stack([cost, gan.objective.meanVerdict(kept[0]), gan.objective.meanVerdict(kept[1])]);
   });
   tf.dispose(kept);
@@ -106,9 +119,12 @@ export function trainGeneratorStep(gan: Gan, batchSize: number, options: Generat
   assertInteger("batchSize", batchSize);
   if (gan.l1Weight > 0) {
     if (realImages === undefined) throw new Error("this GAN has an L1 term: pass the real images of the batch");
-    assertShape("realImages", realImages.shape, [batchSize, ...gan.generator.outputs[0].shape.slice(1).map((s) => s ?? -1)]);
+    assertShape("realImages", realImages.shape, [
+      batchSize,
+      ...gan.generator.outputs[0].shape.slice(1).map((s) => s ?? -1),
+    ]);
   }
-  const kept: tf.Tensor[] = [];  // the L1 term, read out of the gradient closure
+  const kept: tf.Tensor[] = []; // the L1 term, read out of the gradient closure
   const values = tf.tidy(() => {
     const y = labelsFor(gan, options.labels, batchSize);
     const noise = gan.sampleNoise(batchSize);
@@ -127,7 +143,11 @@ export function trainGeneratorStep(gan: Gan, batchSize: number, options: Generat
     return tf.stack(reported);
   });
   tf.dispose(kept);
-  const names = ["the generator loss", ...(measureGradient ? ["the generator's gradient norm"] : []), ...(gan.l1Weight > 0 ? ["the L1 term"] : [])];
+  const names = [
+    "the generator loss",
+    ...(measureGradient ? ["the generator's gradient norm"] : []),
+    ...(gan.l1Weight > 0 ? ["the L1 term"] : []),
+  ];
   const numbers = readFinite(values, names);
   const metrics: GeneratorMetrics = { gLoss: numbers[0] };
   if (measureGradient) metrics.gradNorm = numbers[1];
@@ -155,7 +175,9 @@ export interface TrainGanArgs {
  * conditional GAN uses the batch's labels for both, and its real digits for the L1 term.
  */
 export function trainStep(gan: Gan, batches: BatchStream): DiscriminatorMetrics & GeneratorMetrics {
-  const { images, labels } = gan.conditional ? batches.nextBatch() : { images: batches.nextImages(), labels: undefined };
+  const { images, labels } = gan.conditional
+    ? batches.nextBatch()
+    : { images: batches.nextImages(), labels: undefined };
   try {
     const d = trainDiscriminatorStep(gan, images, labels);
     const g = trainGeneratorStep(gan, batches.batchSize, { labels, realImages: gan.l1Weight > 0 ? images : undefined });
@@ -176,4 +198,3 @@ export function trainGan({ gan, batches, steps, firstStep = 1, onStep }: TrainGa
   }
   return history;
 }
-

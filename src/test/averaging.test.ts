@@ -5,8 +5,16 @@ import path from "node:path";
 import { describe, it } from "node:test";
 
 import {
-  buildConditionalMlpDiscriminator, buildConditionalMlpGenerator, createBatchStream, createGan, createWeightAverage, loadMnist,
-  loadOrTrainGenerator, tf, trainStep, type StepMetrics,
+  buildConditionalMlpDiscriminator,
+  buildConditionalMlpGenerator,
+  createBatchStream,
+  createGan,
+  createWeightAverage,
+  loadMnist,
+  loadOrTrainGenerator,
+  tf,
+  trainStep,
+  type StepMetrics,
 } from "../lib";
 
 const tinyG = (seed = 1) => buildConditionalMlpGenerator({ latentSize: 6, hiddenUnits: [8, 16], labelSize: 4, seed });
@@ -31,7 +39,8 @@ describe("createWeightAverage", () => {
     const g = tinyG();
     const average = await createWeightAverage(g, { decay: 0.9 });
     assert.deepEqual(values(average.model), values(g));
-    const layout = (model: tf.LayersModel) => model.layers.map((l) => `${l.getClassName()} ${l.name} ${JSON.stringify(l.outputShape)}`);
+    const layout = (model: tf.LayersModel) =>
+      model.layers.map((l) => `${l.getClassName()} ${l.name} ${JSON.stringify(l.outputShape)}`);
     assert.deepEqual(layout(average.model), layout(g));
     assert.ok(average.model.weights.every((w, i) => w.read() !== g.weights[i].read()));
     assert.equal(average.updates, 0);
@@ -41,7 +50,7 @@ describe("createWeightAverage", () => {
     const g = tinyG();
     const average = await createWeightAverage(g, { decay: 0.75 });
     const before = values(g);
-    trainWithAverage(g, () => undefined, 2);  // the source moves, the average does not
+    trainWithAverage(g, () => undefined, 2); // the source moves, the average does not
     const after = values(g);
     assert.notDeepEqual(after, before);
     average.update();
@@ -73,7 +82,10 @@ describe("createWeightAverage", () => {
 
   it("rejects a decay outside (0, 1), naming it", async () => {
     for (const decay of [0, 1, 1.5, -0.1]) {
-      await assert.rejects(createWeightAverage(tinyG(), { decay }), new RegExp(`decay must be in \\(0, 1\\), got ${decay}`));
+      await assert.rejects(
+        createWeightAverage(tinyG(), { decay }),
+        new RegExp(`decay must be in \\(0, 1\\), got ${decay}`),
+      );
     }
     await assert.rejects(createWeightAverage(tinyG(), { decay: NaN }), /decay must be a finite number, got NaN/);
   });
@@ -87,8 +99,16 @@ describe("the training cache with an averaged generator", () => {
       const g = tinyG();
       const average = await createWeightAverage(g, { decay: 0.5 });
       const run = await loadOrTrainGenerator({
-        cacheDir, name: "tiny", settings: { steps: 3 }, generator: g, discriminator: tinyD(), averaged: average.model,
-        train: () => { calls += 1; return trainWithAverage(g, () => average.update(), 3); },
+        cacheDir,
+        name: "tiny",
+        settings: { steps: 3 },
+        generator: g,
+        discriminator: tinyD(),
+        averaged: average.model,
+        train: () => {
+          calls += 1;
+          return trainWithAverage(g, () => average.update(), 3);
+        },
       });
       return { run, generator: values(g), averaged: values(average.model) };
     };
@@ -108,7 +128,11 @@ describe("the training cache with an averaged generator", () => {
     const args = { cacheDir, name: "tiny", settings: {}, generator: g, discriminator: tinyD() };
     await loadOrTrainGenerator({ ...args, train: () => trainWithAverage(g, () => undefined, 1) });
     const average = await createWeightAverage(g, { decay: 0.5 });
-    const again = await loadOrTrainGenerator({ ...args, averaged: average.model, train: () => trainWithAverage(g, () => average.update(), 1) });
+    const again = await loadOrTrainGenerator({
+      ...args,
+      averaged: average.model,
+      train: () => trainWithAverage(g, () => average.update(), 1),
+    });
     assert.equal(again.fromCache, false);
     assert.ok(fs.existsSync(path.join(again.cachePath, "averaged", "model.json")));
   });

@@ -27,7 +27,10 @@ describe("digit classifier", () => {
     assert.equal(loaded.cachePath, trained.cachePath);
     assert.equal(loaded.testAccuracy, trained.testAccuracy);
     const sample = loadMnist({ seed: 9 }).images.slice([0], [50]);
-    assert.deepEqual(classifyDigits(loaded.model, sample).arraySync(), classifyDigits(trained.model, sample).arraySync());
+    assert.deepEqual(
+      classifyDigits(loaded.model, sample).arraySync(),
+      classifyDigits(trained.model, sample).arraySync(),
+    );
   });
 
   it("a changed setting gets its own cache entry", async () => {
@@ -37,8 +40,13 @@ describe("digit classifier", () => {
     const other = await loadOrTrainDigitClassifier({ cacheDir, epochs: 1, testDigits: 9000 });
     assert.equal(other.fromCache, false);
     assert.notEqual(other.cachePath, first.cachePath);
-    assert.deepEqual(fs.readdirSync(cacheDir).map((name) => path.join(cacheDir, name)).sort(),
-      [first.cachePath, other.cachePath].sort());
+    assert.deepEqual(
+      fs
+        .readdirSync(cacheDir)
+        .map((name) => path.join(cacheDir, name))
+        .sort(),
+      [first.cachePath, other.cachePath].sort(),
+    );
     assert.ok(other.testAccuracy > 0.5, `still learns: ${other.testAccuracy}`);
     const again = await loadOrTrainDigitClassifier({ cacheDir, ...cheap });
     assert.equal(again.fromCache, true);
@@ -48,7 +56,10 @@ describe("digit classifier", () => {
   it("rejects bad settings, naming them", async () => {
     const cacheDir = freshCacheDir();
     await assert.rejects(loadOrTrainDigitClassifier({ cacheDir, epochs: 0 }), /epochs must be an integer >= 1, got 0/);
-    await assert.rejects(loadOrTrainDigitClassifier({ cacheDir, learningRate: NaN }), /learningRate must be a finite number, got NaN/);
+    await assert.rejects(
+      loadOrTrainDigitClassifier({ cacheDir, learningRate: NaN }),
+      /learningRate must be a finite number, got NaN/,
+    );
   });
 
   it("training leaves the same tensors behind however many steps it runs (model and optimiser state only)", async () => {

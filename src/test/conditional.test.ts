@@ -5,10 +5,30 @@ import path from "node:path";
 import { describe, it } from "node:test";
 
 import {
-  buildConditionalMlpDiscriminator, buildConditionalMlpGenerator, buildMlpDiscriminator, buildMlpGenerator,
-  confidentShare, countPredictedDigits, createBatchStream, formatLabelScores, createGan, createNoiseSampler, generateImages, interpolateNoise, loadMnist,
-  loadOrTrainGenerator, pixelSpread, scoreByLabel, LeanAdam, tf, trainDiscriminatorStep, trainGan, trainGeneratorStep, trainingCachePath,
-  type Gan, type LabelEncoding,
+  buildConditionalMlpDiscriminator,
+  buildConditionalMlpGenerator,
+  buildMlpDiscriminator,
+  buildMlpGenerator,
+  confidentShare,
+  countPredictedDigits,
+  createBatchStream,
+  formatLabelScores,
+  createGan,
+  createNoiseSampler,
+  generateImages,
+  interpolateNoise,
+  loadMnist,
+  loadOrTrainGenerator,
+  pixelSpread,
+  scoreByLabel,
+  LeanAdam,
+  tf,
+  trainDiscriminatorStep,
+  trainGan,
+  trainGeneratorStep,
+  trainingCachePath,
+  type Gan,
+  type LabelEncoding,
 } from "../lib";
 
 const data = loadMnist({ seed: 1 });
@@ -20,8 +40,12 @@ const tinyD = (seed = 2, labelEncoding: LabelEncoding = "embedding") =>
 function tinyCgan(options: { l1Weight?: number; weightDecay?: number; seed?: number } = {}): Gan {
   const seed = options.seed ?? 1;
   return createGan({
-    generator: tinyG(seed), discriminator: tinyD(seed + 1), learningRate: 1e-3, seed,
-    l1Weight: options.l1Weight, weightDecay: options.weightDecay,
+    generator: tinyG(seed),
+    discriminator: tinyD(seed + 1),
+    learningRate: 1e-3,
+    seed,
+    l1Weight: options.l1Weight,
+    weightDecay: options.weightDecay,
   });
 }
 
@@ -35,7 +59,7 @@ describe("conditional models", () => {
       const labels = tf.tensor2d([[0], [3], [9]]);
       const images = g.predict([tf.randomNormal([3, 6], 0, 1, "float32", 1), labels]) as tf.Tensor;
       assert.deepEqual(images.shape, [3, 784]);
-      assert.ok((images.abs().max().dataSync()[0]) < 1);
+      assert.ok(images.abs().max().dataSync()[0] < 1);
       assert.deepEqual((d.predict([images, labels]) as tf.Tensor).shape, [3, 1]);
       const code = g.getLayer(encoding === "embedding" ? "g_label_flatten" : "g_label_linear");
       assert.deepEqual(code.outputShape, [null, 4]);
@@ -53,18 +77,39 @@ describe("conditional models", () => {
 
   it("the embedding table has one row of labelSize per class; the linear map one column per class plus a bias", () => {
     assert.deepEqual(tinyG().getLayer("g_label_embedding").getWeights()[0].shape, [10, 4]);
-    assert.deepEqual(tinyG(1, "linear").getLayer("g_label_linear").getWeights().map((w) => w.shape), [[10, 4], [4]]);
+    assert.deepEqual(
+      tinyG(1, "linear")
+        .getLayer("g_label_linear")
+        .getWeights()
+        .map((w) => w.shape),
+      [[10, 4], [4]],
+    );
   });
 
   it("the discriminator is spectrally normalised after its first layer", () => {
     const d = tinyD();
-    assert.deepEqual(d.layers.filter((l) => l.getClassName() === "SpectralNormDense").map((l) => l.name), ["d_dense2", "d_logit"]);
+    assert.deepEqual(
+      d.layers.filter((l) => l.getClassName() === "SpectralNormDense").map((l) => l.name),
+      ["d_dense2", "d_logit"],
+    );
     assert.equal(d.getLayer("d_dense1").getClassName(), "Dense");
   });
 
   it("rejects a bad label setting, naming it", () => {
-    assert.throws(() => buildConditionalMlpGenerator({ latentSize: 6, hiddenUnits: [8], labelSize: 0, seed: 1 }), /labelSize must be an integer >= 1, got 0/);
-    assert.throws(() => buildConditionalMlpGenerator({ latentSize: 6, hiddenUnits: [8], labelEncoding: "table" as LabelEncoding, seed: 1 }), /unknown label encoding "table"/);
+    assert.throws(
+      () => buildConditionalMlpGenerator({ latentSize: 6, hiddenUnits: [8], labelSize: 0, seed: 1 }),
+      /labelSize must be an integer >= 1, got 0/,
+    );
+    assert.throws(
+      () =>
+        buildConditionalMlpGenerator({
+          latentSize: 6,
+          hiddenUnits: [8],
+          labelEncoding: "table" as LabelEncoding,
+          seed: 1,
+        }),
+      /unknown label encoding "table"/,
+    );
   });
 });
 
@@ -75,12 +120,21 @@ describe("generateImages and interpolateNoise", () => {
     assert.throws(() => generateImages(tinyG(), z, [1.5, 2]), /labels\[0\] is 1.5/);
     assert.throws(() => generateImages(tinyG(), z, [1]), /got 1 labels for 2 noise vectors/);
     assert.throws(() => generateImages(tinyG(), z), /is conditional: pass one label per noise vector/);
-    assert.throws(() => generateImages(buildMlpGenerator({ latentSize: 6, hiddenUnits: [4], seed: 1 }), z, [1, 2]), /takes no labels/);
+    assert.throws(
+      () => generateImages(buildMlpGenerator({ latentSize: 6, hiddenUnits: [4], seed: 1 }), z, [1, 2]),
+      /takes no labels/,
+    );
   });
 
   it("walks a straight line from z0 to z1, both ends included", () => {
     const line = interpolateNoise(tf.tensor1d([0, 2]), tf.tensor1d([4, -2]), 5);
-    assert.deepEqual(line.arraySync(), [[0, 2], [1, 1], [2, 0], [3, -1], [4, -2]]);
+    assert.deepEqual(line.arraySync(), [
+      [0, 2],
+      [1, 1],
+      [2, 0],
+      [3, -1],
+      [4, -2],
+    ]);
     assert.throws(() => interpolateNoise(tf.zeros([2]), tf.zeros([3]), 3), /end must have shape \[2\], got \[3\]/);
   });
 });
@@ -111,7 +165,10 @@ describe("conditional training", () => {
     const fakes = gan.generator.apply([z, y], { training: true }) as tf.Tensor;
     const logits = gan.discriminator.apply([fakes, y], { training: true }) as tf.Tensor;
     const l1 = tf.mean(tf.abs(tf.sub(fakes, images))).dataSync()[0];
-    const cost = tf.mean(tf.softplus(tf.neg(logits))).mul(0.5).dataSync()[0];
+    const cost = tf
+      .mean(tf.softplus(tf.neg(logits)))
+      .mul(0.5)
+      .dataSync()[0];
     // Reset the power-iteration vectors the replay moved, so the step sees what the replay saw.
     const fresh = tinyCgan({ l1Weight: 0.5, seed: 3 });
     const metrics = trainGeneratorStep(fresh, 8, { labels, realImages: images });
@@ -127,18 +184,25 @@ describe("conditional training", () => {
     const before = reference.discriminator.getLayer("d_dense1").getWeights()[0];
     const w0 = Array.from(before.dataSync());
     const variables = reference.discriminator.trainableWeights.map((v) => v.read() as tf.Variable);
-    const fakes = reference.generator.apply([reference.sampleNoise(8), labels.reshape([8, 1])], { training: true }) as tf.Tensor;
+    const fakes = reference.generator.apply([reference.sampleNoise(8), labels.reshape([8, 1])], {
+      training: true,
+    }) as tf.Tensor;
     const { grads } = tf.variableGrads(() => {
       // D has no BatchNorm, so the step judges real and fake digits in one pass (one power iteration).
       const y = labels.reshape([8, 1]);
-      const both = reference.discriminator.apply([tf.concat([images, fakes]), tf.concat([y, y])], { training: true }) as tf.Tensor;
+      const both = reference.discriminator.apply([tf.concat([images, fakes]), tf.concat([y, y])], {
+        training: true,
+      }) as tf.Tensor;
       const [real, fake] = tf.split(both, 2);
       return tf.add(tf.mean(tf.softplus(tf.neg(real))), tf.mean(tf.softplus(fake))).mul(0.5) as tf.Scalar;
     }, variables);
     const kernelName = reference.discriminator.getLayer("d_dense1").trainableWeights[0].name;
     const gk = Array.from(grads[kernelName].dataSync());
     // Adam's first step: m̂ = g', v̂ = g'², so Δw = −lr·g'/(|g'| + ε) with g' = g + λ·w.
-    const expected = w0.map((w, i) => { const gd = gk[i] + 0.3 * w; return w - 1e-3 * gd / (Math.abs(gd) + 1e-7); });
+    const expected = w0.map((w, i) => {
+      const gd = gk[i] + 0.3 * w;
+      return w - (1e-3 * gd) / (Math.abs(gd) + 1e-7);
+    });
     trainDiscriminatorStep(gan, images, labels);
     const after = Array.from(gan.discriminator.getLayer("d_dense1").getWeights()[0].dataSync());
     const worst = Math.max(...after.map((w, i) => Math.abs(w - expected[i])));
@@ -149,15 +213,39 @@ describe("conditional training", () => {
     const gan = tinyCgan({ l1Weight: 0.1 });
     const images = tf.zeros([4, 784]);
     assert.throws(() => trainDiscriminatorStep(gan, images), /this GAN is conditional: pass the batch's labels/);
-    assert.throws(() => trainGeneratorStep(gan, 4, { labels: tf.tensor1d([1, 2, 3, 4], "int32") }), /has an L1 term: pass the real images/);
-    assert.throws(() => trainDiscriminatorStep(gan, images, tf.tensor1d([1, 2, 3], "int32")), /labels must have shape \[4, 1\], got \[3, 1\]/);
+    assert.throws(
+      () => trainGeneratorStep(gan, 4, { labels: tf.tensor1d([1, 2, 3, 4], "int32") }),
+      /has an L1 term: pass the real images/,
+    );
+    assert.throws(
+      () => trainDiscriminatorStep(gan, images, tf.tensor1d([1, 2, 3], "int32")),
+      /labels must have shape \[4, 1\], got \[3, 1\]/,
+    );
     const plain = createGan({
       generator: buildMlpGenerator({ latentSize: 4, hiddenUnits: [8], seed: 1 }),
-      discriminator: buildMlpDiscriminator({ hiddenUnits: [8], leakyAlpha: 0.2, seed: 2 }), learningRate: 1e-3, seed: 1,
+      discriminator: buildMlpDiscriminator({ hiddenUnits: [8], leakyAlpha: 0.2, seed: 2 }),
+      learningRate: 1e-3,
+      seed: 1,
     });
-    assert.throws(() => trainDiscriminatorStep(plain, images, tf.tensor1d([1, 2, 3, 4], "int32")), /is not conditional: it takes no labels/);
-    assert.throws(() => createGan({ generator: plain.generator, discriminator: plain.discriminator, learningRate: 1e-3, seed: 1, l1Weight: 0.1 }), /l1Weight needs a conditional GAN/);
-    assert.throws(() => createGan({ generator: tinyG(), discriminator: plain.discriminator, learningRate: 1e-3, seed: 1 }), /both must be conditional/);
+    assert.throws(
+      () => trainDiscriminatorStep(plain, images, tf.tensor1d([1, 2, 3, 4], "int32")),
+      /is not conditional: it takes no labels/,
+    );
+    assert.throws(
+      () =>
+        createGan({
+          generator: plain.generator,
+          discriminator: plain.discriminator,
+          learningRate: 1e-3,
+          seed: 1,
+          l1Weight: 0.1,
+        }),
+      /l1Weight needs a conditional GAN/,
+    );
+    assert.throws(
+      () => createGan({ generator: tinyG(), discriminator: plain.discriminator, learningRate: 1e-3, seed: 1 }),
+      /both must be conditional/,
+    );
     assert.throws(() => tinyCgan({ weightDecay: NaN }), /weightDecay must be a finite number, got NaN/);
   });
 
@@ -178,7 +266,10 @@ describe("conditional training", () => {
 describe("scoring generated digits", () => {
   // A stand-in classifier that reads every image as the digit 3.
   const alwaysThree = tf.sequential({
-    layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: "zeros" })],
+    layers: [
+      tf.layers.flatten({ inputShape: [28, 28, 1] }),
+      tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: "zeros" }),
+    ],
   });
   alwaysThree.layers[1].setWeights([tf.zeros([784, 10]), tf.oneHot([3], 10).reshape([10]).mul(5)]);
 
@@ -211,10 +302,26 @@ describe("pixelSpread", () => {
 
 describe("two time scales", () => {
   it("gives D its own learning rate when asked, and checks it", () => {
-    const gan = createGan({ generator: tinyG(), discriminator: tinyD(), learningRate: 1e-4, discriminatorLearningRate: 4e-4, seed: 1 });
+    const gan = createGan({
+      generator: tinyG(),
+      discriminator: tinyD(),
+      learningRate: 1e-4,
+      discriminatorLearningRate: 4e-4,
+      seed: 1,
+    });
     assert.equal((gan.generatorOptimizer as LeanAdam).learningRate, 1e-4);
     assert.equal((gan.discriminatorOptimizer as LeanAdam).learningRate, 4e-4);
-    assert.throws(() => createGan({ generator: tinyG(), discriminator: tinyD(), learningRate: 1e-4, discriminatorLearningRate: NaN, seed: 1 }), /learningRate must be a finite number, got NaN/);
+    assert.throws(
+      () =>
+        createGan({
+          generator: tinyG(),
+          discriminator: tinyD(),
+          learningRate: 1e-4,
+          discriminatorLearningRate: NaN,
+          seed: 1,
+        }),
+      /learningRate must be a finite number, got NaN/,
+    );
   });
 });
 
@@ -226,8 +333,15 @@ describe("the training cache", () => {
       const gan = tinyCgan({ seed: 8 });
       const batches = createBatchStream(data, { batchSize: 8, seed: 1 });
       const run = await loadOrTrainGenerator({
-        cacheDir, name: "tiny", settings, generator: gan.generator, discriminator: gan.discriminator,
-        train: () => { calls += 1; return trainGan({ gan, batches, steps: 3 }); },
+        cacheDir,
+        name: "tiny",
+        settings,
+        generator: gan.generator,
+        discriminator: gan.discriminator,
+        train: () => {
+          calls += 1;
+          return trainGan({ gan, batches, steps: 3 });
+        },
       });
       return { run, weights: snapshot(gan.generator) };
     };
@@ -240,16 +354,38 @@ describe("the training cache", () => {
     assert.deepEqual(second.run.history, first.run.history);
     await attempt({ steps: 4 });
     assert.equal(calls, 2);
-    assert.deepEqual(fs.readdirSync(cacheDir).sort(), [path.basename(first.run.cachePath), path.basename(trainingCachePath({
-      cacheDir, name: "tiny", settings: { steps: 4 }, generator: tinyG(8), discriminator: tinyD(9),
-    }))].sort());
+    assert.deepEqual(
+      fs.readdirSync(cacheDir).sort(),
+      [
+        path.basename(first.run.cachePath),
+        path.basename(
+          trainingCachePath({
+            cacheDir,
+            name: "tiny",
+            settings: { steps: 4 },
+            generator: tinyG(8),
+            discriminator: tinyD(9),
+          }),
+        ),
+      ].sort(),
+    );
   });
 
   it("a run that throws leaves no cache entry", async () => {
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "gan-kit-cache-"));
-    await assert.rejects(loadOrTrainGenerator({
-      cacheDir, name: "broken", settings: {}, generator: tinyG(), discriminator: tinyD(), train: () => { throw new Error("diverged"); },
-    }), /diverged/);
+    await assert.rejects(
+      loadOrTrainGenerator({
+        cacheDir,
+        name: "broken",
+        settings: {},
+        generator: tinyG(),
+        discriminator: tinyD(),
+        train: () => {
+          throw new Error("diverged");
+        },
+      }),
+      /diverged/,
+    );
     assert.deepEqual(fs.readdirSync(cacheDir), []);
   });
 });

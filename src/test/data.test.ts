@@ -18,14 +18,20 @@ describe("loadMnist", () => {
     const labels = data.labels.arraySync();
     const counts = new Array(10).fill(0);
     labels.forEach((label) => counts[label]++);
-    assert.ok(counts.every((c) => c > 800), `class counts ${counts}`);
+    assert.ok(
+      counts.every((c) => c > 800),
+      `class counts ${counts}`,
+    );
     assert.notDeepEqual(labels.slice(0, 20), new Array(20).fill(0), "labels are still sorted by class");
   });
 
   it("gives the image layout [n, 28, 28, 1] with the same pixels", () => {
     const images = loadMnist({ layout: "image", seed: 1 }).images;
     assert.deepEqual(images.shape, [10_000, 28, 28, 1]);
-    assert.deepEqual(images.slice([5], [1]).reshape([784]).arraySync(), data.images.slice([5], [1]).reshape([784]).arraySync());
+    assert.deepEqual(
+      images.slice([5], [1]).reshape([784]).arraySync(),
+      data.images.slice([5], [1]).reshape([784]).arraySync(),
+    );
   });
 
   it("shuffles reproducibly by seed", () => {
@@ -68,15 +74,20 @@ describe("createBatchStream", () => {
   });
 
   it("visits each digit once per epoch and then reshuffles", () => {
-    const small = { images: data.images.slice([0], [10]), labels: tf.range(0, 10, 1, "int32") as tf.Tensor1D, count: 10 };
+    const small = {
+      images: data.images.slice([0], [10]),
+      labels: tf.range(0, 10, 1, "int32") as tf.Tensor1D,
+      count: 10,
+    };
     const stream = createBatchStream(small, { batchSize: 3, seed: 1 });
     assert.equal(stream.batchesPerEpoch, 3);
-    const epoch = () => [0, 1, 2].flatMap(() => {
-      const batch = stream.nextBatch();
-      const labels = batch.labels.arraySync();
-      tf.dispose(batch);
-      return labels;
-    });
+    const epoch = () =>
+      [0, 1, 2].flatMap(() => {
+        const batch = stream.nextBatch();
+        const labels = batch.labels.arraySync();
+        tf.dispose(batch);
+        return labels;
+      });
     const first = epoch();
     const second = epoch();
     assert.equal(new Set(first).size, 9);
@@ -85,7 +96,10 @@ describe("createBatchStream", () => {
   });
 
   it("rejects a batch size larger than the data or not a positive integer", () => {
-    assert.throws(() => createBatchStream(data, { batchSize: 20_000 }), /batchSize 20000 is larger than the data \(10000 digits\)/);
+    assert.throws(
+      () => createBatchStream(data, { batchSize: 20_000 }),
+      /batchSize 20000 is larger than the data \(10000 digits\)/,
+    );
     assert.throws(() => createBatchStream(data, { batchSize: 0 }), /batchSize must be an integer >= 1, got 0/);
     assert.throws(() => createBatchStream(data, { batchSize: 2.5 }), /got 2.5/);
   });

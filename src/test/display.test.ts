@@ -1,7 +1,18 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { blockMeans, findChromium, isNotebook, lossFigure, nativeTfjs, renderFigurePng, renderSampleGrid, roundForDisplay, showFigure, tf } from "../lib";
+import {
+  blockMeans,
+  findChromium,
+  isNotebook,
+  lossFigure,
+  nativeTfjs,
+  renderFigurePng,
+  renderSampleGrid,
+  roundForDisplay,
+  showFigure,
+  tf,
+} from "../lib";
 
 describe("renderSampleGrid", () => {
   it("tiles digits into a PNG of the expected size, black background and grey frame", async () => {
@@ -41,7 +52,13 @@ describe("figures", () => {
   });
 
   it("averages long histories over blocks of steps", () => {
-    const long = Array.from({ length: 1000 }, (_, i) => ({ step: i + 1, dLoss: i % 2, gLoss: 1, dReal: 0.5, dFake: 0.5 }));
+    const long = Array.from({ length: 1000 }, (_, i) => ({
+      step: i + 1,
+      dLoss: i % 2,
+      gLoss: 1,
+      dReal: 0.5,
+      dFake: 0.5,
+    }));
     const figure = lossFigure(long, "t", 100);
     assert.equal((figure.data[0].y as number[]).length, 100);
     assert.deepEqual((figure.data[0].y as number[]).slice(0, 2), [0.5, 0.5]);
@@ -56,22 +73,36 @@ describe("figures", () => {
 });
 
 describe("renderFigurePng", () => {
-  it("renders a plotly figure to a PNG of the layout's size", { skip: findChromium() === null && "no Chromium installed (scripts/setup.mjs installs it)" }, () => {
-    const figure = { data: [{ type: "scatter", x: [1, 2, 3], y: [2, 1, 3] }], layout: { width: 320, height: 200 } };
-    const png = renderFigurePng(figure);
-    assert.ok(png !== null);
-    assert.deepEqual(nativeTfjs().node.decodePng(png, 3).shape, [200, 320, 3]);
-  });
+  it(
+    "renders a plotly figure to a PNG of the layout's size",
+    { skip: findChromium() === null && "no Chromium installed (scripts/setup.mjs installs it)" },
+    () => {
+      const figure = { data: [{ type: "scatter", x: [1, 2, 3], y: [2, 1, 3] }], layout: { width: 320, height: 200 } };
+      const png = renderFigurePng(figure);
+      assert.ok(png !== null);
+      assert.deepEqual(nativeTfjs().node.decodePng(png, 3).shape, [200, 320, 3]);
+    },
+  );
 });
 
 describe("linesFigure", () => {
   it("draws one rounded line per series and checks their lengths", async () => {
     const { linesFigure } = await import("../lib");
-    const figure = linesFigure({ title: "t", x: [0, 1], series: [{ name: "a", y: [1 / 3, 2 / 3], dash: "dot" }], xTitle: "x", yTitle: "y", logY: true });
+    const figure = linesFigure({
+      title: "t",
+      x: [0, 1],
+      series: [{ name: "a", y: [1 / 3, 2 / 3], dash: "dot" }],
+      xTitle: "x",
+      yTitle: "y",
+      logY: true,
+    });
     assert.deepEqual(figure.data[0].y, [0.3333, 0.6667]);
     assert.deepEqual(figure.data[0].line, { dash: "dot" });
     assert.equal((figure.layout.yaxis as { type: string }).type, "log");
-    assert.throws(() => linesFigure({ title: "t", x: [0, 1], series: [{ name: "b", y: [1] }], xTitle: "x", yTitle: "y" }), /series "b" has 1 values for 2 x values/);
+    assert.throws(
+      () => linesFigure({ title: "t", x: [0, 1], series: [{ name: "b", y: [1] }], xTitle: "x", yTitle: "y" }),
+      /series "b" has 1 values for 2 x values/,
+    );
   });
 });
 
@@ -79,15 +110,29 @@ describe("row labels, GIF and progress text", () => {
   it("draws one white label per row left of the grid", async () => {
     const { composeSampleGrid } = await import("../lib");
     const plain = composeSampleGrid(tf.fill([4, 784], -1), { columns: 2, scale: 1, padding: 2 });
-    const labelled = composeSampleGrid(tf.fill([4, 784], -1), { columns: 2, scale: 1, padding: 2, rowLabels: ["7", "10"] });
+    const labelled = composeSampleGrid(tf.fill([4, 784], -1), {
+      columns: 2,
+      scale: 1,
+      padding: 2,
+      rowLabels: ["7", "10"],
+    });
     assert.equal(labelled.shape[0], plain.shape[0]);
     const extra = labelled.shape[1] - plain.shape[1];
     assert.equal(extra, 2 + 2 * 12 + 2, "room for two 3×5 glyphs at scale 3, plus padding");
     const column = labelled.slice([0, 0, 0], [labelled.shape[0], extra, 1]);
-    const rowSums = (column.sum([1, 2]).arraySync() as number[]);
-    assert.ok(rowSums.slice(2, 30).some((v) => v > 0) && rowSums.slice(32, 60).some((v) => v > 0), "both rows labelled");
-    assert.throws(() => composeSampleGrid(tf.fill([4, 784], -1), { columns: 2, rowLabels: ["a", "b"] }), /row label "a" has "a"/);
-    assert.throws(() => composeSampleGrid(tf.fill([4, 784], -1), { columns: 2, rowLabels: ["1"] }), /rowLabels has 1 labels for 2 rows/);
+    const rowSums = column.sum([1, 2]).arraySync() as number[];
+    assert.ok(
+      rowSums.slice(2, 30).some((v) => v > 0) && rowSums.slice(32, 60).some((v) => v > 0),
+      "both rows labelled",
+    );
+    assert.throws(
+      () => composeSampleGrid(tf.fill([4, 784], -1), { columns: 2, rowLabels: ["a", "b"] }),
+      /row label "a" has "a"/,
+    );
+    assert.throws(
+      () => composeSampleGrid(tf.fill([4, 784], -1), { columns: 2, rowLabels: ["1"] }),
+      /rowLabels has 1 labels for 2 rows/,
+    );
   });
 
   it("encodes grids over time as a looping GIF", async () => {
@@ -114,6 +159,9 @@ describe("row labels, GIF and progress text", () => {
     const { createLiveTrainingDisplay } = await import("../lib");
     const live = createLiveTrainingDisplay({ totalSteps: 2 });
     const h = [{ step: 1, dLoss: 1, gLoss: 1, dReal: 0.5, dFake: 0.5 }];
-    assert.doesNotThrow(() => { live.update(h); live.finish(h); });
+    assert.doesNotThrow(() => {
+      live.update(h);
+      live.finish(h);
+    });
   });
 });

@@ -11,7 +11,7 @@ describe("encodePng", () => {
     it(`writes a PNG that a standard decoder reads back pixel for pixel (${channels} channel${channels > 1 ? "s" : ""})`, () => {
       const image = tf.tidy(() => tf.randomUniform([7, 5, channels], 0, 256, "int32", channels)) as tf.Tensor3D;
       const png = encodePng(image);
-      assert.deepEqual(Array.from(png.subarray(1, 4)), [80, 78, 71]);  // "PNG"
+      assert.deepEqual(Array.from(png.subarray(1, 4)), [80, 78, 71]); // "PNG"
       const decoded = nativeTfjs().node.decodePng(png, channels);
       assert.deepEqual(decoded.shape, [7, 5, channels]);
       assert.deepEqual(Array.from(decoded.dataSync()), Array.from(image.dataSync()));
@@ -31,12 +31,19 @@ describe("model files", () => {
     assert.deepEqual(fs.readdirSync(folder).sort(), ["model.json", "weights.bin"]);
     const loaded = await loadModelFiles(folder);
     const inputs = [tf.randomNormal([3, 4], 0, 1, "float32", 2), tf.tensor2d([[0], [5], [9]])];
-    assert.deepEqual(Array.from((loaded.predict(inputs) as tf.Tensor).dataSync()), Array.from((model.predict(inputs) as tf.Tensor).dataSync()));
+    assert.deepEqual(
+      Array.from((loaded.predict(inputs) as tf.Tensor).dataSync()),
+      Array.from((model.predict(inputs) as tf.Tensor).dataSync()),
+    );
   });
 
   it("reads what tfjs-node's file:// handler writes", async () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), "gan-kit-files-"));
-    const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) })] });
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ units: 2, inputShape: [3], kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+      ],
+    });
     await model.save(`file://${folder}`);
     const loaded = await loadModelFiles(folder);
     assert.deepEqual(Array.from(loaded.getWeights()[0].dataSync()), Array.from(model.getWeights()[0].dataSync()));

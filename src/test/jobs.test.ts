@@ -4,11 +4,20 @@ import os from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 
-import { buildModel, runGanJob, startBackgroundTraining, tf, trainingCachePath, trainingCodeVersion, type GanJob } from "../lib";
+import {
+  buildModel,
+  runGanJob,
+  startBackgroundTraining,
+  tf,
+  trainingCachePath,
+  trainingCodeVersion,
+  type GanJob,
+} from "../lib";
 
 function tinyJob(cacheDir: string, name: string, overrides: Partial<GanJob> = {}): GanJob {
   return {
-    cacheDir, name,
+    cacheDir,
+    name,
     generator: { builder: "buildMlpGenerator", args: { latentSize: 8, hiddenUnits: [16], seed: 1 } },
     discriminator: { builder: "buildMlpDiscriminator", args: { hiddenUnits: [16], leakyAlpha: 0.2, seed: 2 } },
     gan: { learningRate: 1e-3, beta1: 0.5, seed: 3 },
@@ -35,9 +44,16 @@ describe("GAN jobs", () => {
     const first = await runGanJob(tinyJob(cacheDir, "tiny"), (step) => steps.push(step));
     assert.equal(first.fromCache, false);
     assert.equal(first.history.length, 30);
-    assert.deepEqual(steps, Array.from({ length: 30 }, (_, i) => i + 1));
+    assert.deepEqual(
+      steps,
+      Array.from({ length: 30 }, (_, i) => i + 1),
+    );
     assert.ok(first.averaged !== undefined);
-    assert.notDeepEqual(weightsOf(first.averaged), weightsOf(first.generator), "the average lags behind the latest weights");
+    assert.notDeepEqual(
+      weightsOf(first.averaged),
+      weightsOf(first.generator),
+      "the average lags behind the latest weights",
+    );
     const again = await runGanJob(tinyJob(cacheDir, "tiny"));
     assert.equal(again.fromCache, true);
     assert.deepEqual(weightsOf(again.generator), weightsOf(first.generator));
@@ -45,29 +61,43 @@ describe("GAN jobs", () => {
     assert.deepEqual(again.history, first.history);
     // The same job written with its fields in another order is the same job.
     const job = tinyJob(cacheDir, "tiny");
-    const reordered = Object.fromEntries(Object.entries({ ...job, gan: Object.fromEntries(Object.entries(job.gan).reverse()) }).reverse()) as unknown as GanJob;
+    const reordered = Object.fromEntries(
+      Object.entries({ ...job, gan: Object.fromEntries(Object.entries(job.gan).reverse()) }).reverse(),
+    ) as unknown as GanJob;
     assert.equal((await runGanJob(reordered)).fromCache, true);
     const longer = await runGanJob(tinyJob(cacheDir, "tiny", { steps: 31 }));
     assert.equal(longer.fromCache, false, "a changed job trains again");
   });
 
   it("run in background processes two at a time, and their cached results match a run in this process", async () => {
-    const [here, there] = [fs.mkdtempSync(path.join(os.tmpdir(), "gan-jobs-")), fs.mkdtempSync(path.join(os.tmpdir(), "gan-jobs-"))];
-    const jobs = [tinyJob(there, "a"), tinyJob(there, "b", { gan: { learningRate: 2e-3, beta1: 0.5, seed: 3 } }), tinyJob(there, "c", { steps: 20 })];
+    const [here, there] = [
+      fs.mkdtempSync(path.join(os.tmpdir(), "gan-jobs-")),
+      fs.mkdtempSync(path.join(os.tmpdir(), "gan-jobs-")),
+    ];
+    const jobs = [
+      tinyJob(there, "a"),
+      tinyJob(there, "b", { gan: { learningRate: 2e-3, beta1: 0.5, seed: 3 } }),
+      tinyJob(there, "c", { steps: 20 }),
+    ];
     const exitListeners = process.listenerCount("exit");
     const background = startBackgroundTraining(jobs, { processes: 2 });
     assert.equal(background.status().length, 3);
     assert.equal(process.listenerCount("exit"), exitListeners + 1);
     await background.done;
-    assert.deepEqual(background.status().map((line) => line.replace(/ in \d+ s$/, "")), ["a: 30 of 30 steps, done", "b: 30 of 30 steps, done", "c: 20 of 20 steps, done"]);
+    assert.deepEqual(
+      background.status().map((line) => line.replace(/ in \d+ s$/, "")),
+      ["a: 30 of 30 steps, done", "b: 30 of 30 steps, done", "c: 20 of 20 steps, done"],
+    );
     assert.equal(process.listenerCount("exit"), exitListeners, "the exit listener is removed when the jobs end");
     const loaded = await runGanJob(jobs[0]);
     assert.equal(loaded.fromCache, true);
     const local = await runGanJob(tinyJob(here, "a"));
     // One TensorFlow thread there, two here: the same arithmetic up to the order of float sums.
     loaded.history.forEach((m, i) => {
-      assert.ok(Math.abs(m.dLoss - local.history[i].dLoss) < 1e-3 && Math.abs(m.gLoss - local.history[i].gLoss) < 1e-3,
-        `step ${i + 1}: ${m.dLoss}, ${m.gLoss} there vs ${local.history[i].dLoss}, ${local.history[i].gLoss} here`);
+      assert.ok(
+        Math.abs(m.dLoss - local.history[i].dLoss) < 1e-3 && Math.abs(m.gLoss - local.history[i].gLoss) < 1e-3,
+        `step ${i + 1}: ${m.dLoss}, ${m.gLoss} there vs ${local.history[i].dLoss}, ${local.history[i].gLoss} here`,
+      );
     });
   });
 
@@ -75,11 +105,17 @@ describe("GAN jobs", () => {
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "gan-jobs-"));
     const broken = tinyJob(cacheDir, "broken", { batches: { batchSize: 20000, seed: 5 } });
     const background = startBackgroundTraining([broken, tinyJob(cacheDir, "after")], { processes: 1 });
-    await assert.rejects(background.done, /background job broken failed \(exit status 1\):[\s\S]*batchSize 20000 is larger than the data/);
+    await assert.rejects(
+      background.done,
+      /background job broken failed \(exit status 1\):[\s\S]*batchSize 20000 is larger than the data/,
+    );
     assert.match(background.status()[0], /^broken: 0 of 30 steps, failed in \d+ s$/);
     assert.equal(background.status()[1], "after: 0 of 30 steps, not run");
     assert.equal(fs.readdirSync(cacheDir).length, 0, "a failed job leaves no cache behind");
-    assert.throws(() => startBackgroundTraining([tinyJob(cacheDir, "x"), tinyJob(cacheDir, "x")]), /two background jobs are named "x"/);
+    assert.throws(
+      () => startBackgroundTraining([tinyJob(cacheDir, "x"), tinyJob(cacheDir, "x")]),
+      /two background jobs are named "x"/,
+    );
   });
 });
 
@@ -87,7 +123,8 @@ describe("training cache keys", () => {
   it("change with the training code: a copy of the compiled helper with one changed optimiser line gets another version", () => {
     const lib = path.join(__dirname, "..", "lib");
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), "gan-code-"));
-    for (const file of fs.readdirSync(lib).filter((f) => f.endsWith(".js"))) fs.copyFileSync(path.join(lib, file), path.join(copy, file));
+    for (const file of fs.readdirSync(lib).filter((f) => f.endsWith(".js")))
+      fs.copyFileSync(path.join(lib, file), path.join(copy, file));
     assert.equal(trainingCodeVersion(copy), trainingCodeVersion(lib), "the same code, the same version");
     const changed = fs.mkdtempSync(path.join(os.tmpdir(), "gan-code-"));
     for (const file of fs.readdirSync(copy)) fs.copyFileSync(path.join(copy, file), path.join(changed, file));
@@ -95,7 +132,15 @@ describe("training cache keys", () => {
     assert.notEqual(trainingCodeVersion(changed), trainingCodeVersion(lib));
     const g = buildModel({ builder: "buildMlpGenerator", args: { latentSize: 8, hiddenUnits: [16], seed: 1 } });
     const d = buildModel({ builder: "buildMlpDiscriminator", args: { hiddenUnits: [16], leakyAlpha: 0.2, seed: 2 } });
-    const key = (codeVersion?: string) => trainingCachePath({ cacheDir: "data", name: "x", settings: { steps: 1 }, generator: g, discriminator: d, codeVersion });
+    const key = (codeVersion?: string) =>
+      trainingCachePath({
+        cacheDir: "data",
+        name: "x",
+        settings: { steps: 1 },
+        generator: g,
+        discriminator: d,
+        codeVersion,
+      });
     assert.equal(key(), key(trainingCodeVersion(lib)));
     assert.notEqual(key(trainingCodeVersion(changed)), key());
   });
@@ -107,7 +152,7 @@ describe("training cache keys", () => {
     const d = buildModel(job.discriminator);
     const { cacheDir: _dir, name: _name, ...settings } = job;
     const entry = trainingCachePath({ cacheDir, name: "left", settings, generator: g, discriminator: d });
-    fs.mkdirSync(`${entry}.partial-999999999`, { recursive: true });  // no such process
+    fs.mkdirSync(`${entry}.partial-999999999`, { recursive: true }); // no such process
     await runGanJob(job);
     assert.deepEqual(fs.readdirSync(cacheDir), [path.basename(entry)]);
   });

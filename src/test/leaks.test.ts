@@ -36,6 +36,9 @@ describe("tensor leak watch", () => {
   });
 
   it("says when no watch runs", async () => {
-    await assert.rejects(checkTensorLeaks(), /no leak watch runs: call watchTensorLeaks\(\) first or set GAN_LEAK_CHECK=1/);
+    await assert.rejects(
+      checkTensorLeaks(),
+      /no leak watch runs: call watchTensorLeaks\(\) first or set GAN_LEAK_CHECK=1/,
+    );
   });
 });

@@ -2,8 +2,16 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import {
-  buildMlpDiscriminator, buildMlpGenerator, createBatchStream, createGan, generateImages, loadMnist, tf, trainGan,
-  trainGanLive, type Gan,
+  buildMlpDiscriminator,
+  buildMlpGenerator,
+  createBatchStream,
+  createGan,
+  generateImages,
+  loadMnist,
+  tf,
+  trainGan,
+  trainGanLive,
+  type Gan,
 } from "../lib";
 
 const data = loadMnist({ seed: 1 });
@@ -12,7 +20,8 @@ function tinyGan(): Gan {
   return createGan({
     generator: buildMlpGenerator({ latentSize: 8, hiddenUnits: [16], seed: 1 }),
     discriminator: buildMlpDiscriminator({ hiddenUnits: [16], leakyAlpha: 0.2, seed: 2 }),
-    learningRate: 1e-3, seed: 3,
+    learningRate: 1e-3,
+    seed: 3,
   });
 }
 
@@ -28,8 +37,15 @@ describe("trainGanLive", () => {
     const seen: number[] = [];
     const before = tf.memory().numTensors;
     const history = await trainGanLive({
-      gan: live, batches: createBatchStream(data, { batchSize: 8, seed: 4 }), steps: 6, every: 2, title: "test",
-      drawSamples: () => { draws++; return generateImages(live.generator, noise); },
+      gan: live,
+      batches: createBatchStream(data, { batchSize: 8, seed: 4 }),
+      steps: 6,
+      every: 2,
+      title: "test",
+      drawSamples: () => {
+        draws++;
+        return generateImages(live.generator, noise);
+      },
       onStep: ({ step }) => seen.push(step),
     });
     assert.equal(tf.memory().numTensors - before, kept, "tensors left behind by the loop or its drawings");
@@ -43,7 +59,13 @@ describe("trainGanLive", () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 0);
     try {
-      await trainGanLive({ gan, batches: createBatchStream(data, { batchSize: 8, seed: 4 }), steps: 4, every: 1, title: "t" });
+      await trainGanLive({
+        gan,
+        batches: createBatchStream(data, { batchSize: 8, seed: 4 }),
+        steps: 4,
+        every: 1,
+        title: "t",
+      });
     } finally {
       clearInterval(timer);
     }
@@ -51,8 +73,15 @@ describe("trainGanLive", () => {
   });
 
   it("names a bad `every`", async () => {
-    await assert.rejects(trainGanLive({
-      gan: tinyGan(), batches: createBatchStream(data, { batchSize: 8 }), steps: 2, every: 0, title: "t",
-    }), /every must be an integer >= 1, got 0/);
+    await assert.rejects(
+      trainGanLive({
+        gan: tinyGan(),
+        batches: createBatchStream(data, { batchSize: 8 }),
+        steps: 2,
+        every: 0,
+        title: "t",
+      }),
+      /every must be an integer >= 1, got 0/,
+    );
   });
 });

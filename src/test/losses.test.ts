@@ -2,12 +2,23 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import {
-  binaryCrossEntropyFromLogits, createObjective, crossEntropyObjective, LEAST_SQUARES, leastSquaresObjective, MINIMAX,
-  NON_SATURATING, tf, type Objective,
+  binaryCrossEntropyFromLogits,
+  createObjective,
+  crossEntropyObjective,
+  LEAST_SQUARES,
+  leastSquaresObjective,
+  MINIMAX,
+  NON_SATURATING,
+  tf,
+  type Objective,
 } from "../lib";
 
 const discriminatorCost = NON_SATURATING.discriminatorCost;
-const COSTS: Record<string, Objective> = { minimax: MINIMAX, "non-saturating": NON_SATURATING, "least-squares": LEAST_SQUARES };
+const COSTS: Record<string, Objective> = {
+  minimax: MINIMAX,
+  "non-saturating": NON_SATURATING,
+  "least-squares": LEAST_SQUARES,
+};
 const generatorCost = (kind: string, fake: tf.Tensor) => COSTS[kind].generatorCost(fake);
 
 const sigmoid = (s: number) => 1 / (1 + Math.exp(-s));
@@ -21,19 +32,24 @@ describe("GAN costs from logits", () => {
 
   it("binary cross-entropy matches −y·log σ(s) − (1 − y)·log(1 − σ(s))", () => {
     const labels = [1, 0, 1];
-    const expected = mean(real.map((s, i) => -(labels[i] * Math.log(sigmoid(s)) + (1 - labels[i]) * Math.log(1 - sigmoid(s)))));
+    const expected = mean(
+      real.map((s, i) => -(labels[i] * Math.log(sigmoid(s)) + (1 - labels[i]) * Math.log(1 - sigmoid(s)))),
+    );
     close(binaryCrossEntropyFromLogits(tf.tensor(real), tf.tensor(labels)).arraySync(), expected, "BCE");
   });
 
   it("J(D) = −½ E log D(x) − ½ E log(1 − D(G(z)))", () => {
-    const expected = -0.5 * mean(real.map((s) => Math.log(sigmoid(s)))) - 0.5 * mean(fake.map((s) => Math.log(1 - sigmoid(s))));
+    const expected =
+      -0.5 * mean(real.map((s) => Math.log(sigmoid(s)))) - 0.5 * mean(fake.map((s) => Math.log(1 - sigmoid(s))));
     close(discriminatorCost(tf.tensor2d(real, [3, 1]), tf.tensor2d(fake, [3, 1])).arraySync(), expected, "J(D)");
   });
 
   it("J(D) equals the mean of the two binary cross-entropies", () => {
     const r = tf.tensor2d(real, [3, 1]);
     const f = tf.tensor2d(fake, [3, 1]);
-    const bce = binaryCrossEntropyFromLogits(r, tf.onesLike(r)).add(binaryCrossEntropyFromLogits(f, tf.zerosLike(f))).mul(0.5);
+    const bce = binaryCrossEntropyFromLogits(r, tf.onesLike(r))
+      .add(binaryCrossEntropyFromLogits(f, tf.zerosLike(f)))
+      .mul(0.5);
     close(discriminatorCost(r, f).arraySync(), bce.arraySync() as number, "J(D) vs BCE");
   });
 
@@ -45,13 +61,21 @@ describe("GAN costs from logits", () => {
   it("the minimax and non-saturating generator costs match their formulas", () => {
     const f = tf.tensor2d(fake, [3, 1]);
     close(generatorCost("minimax", f).arraySync(), 0.5 * mean(fake.map((s) => Math.log(1 - sigmoid(s)))), "minimax");
-    close(generatorCost("non-saturating", f).arraySync(), -0.5 * mean(fake.map((s) => Math.log(sigmoid(s)))), "non-saturating");
+    close(
+      generatorCost("non-saturating", f).arraySync(),
+      -0.5 * mean(fake.map((s) => Math.log(sigmoid(s)))),
+      "non-saturating",
+    );
   });
 
   it("the minimax cost saturates where D rejects fakes and the non-saturating one does not", () => {
     const s = tf.tensor1d([-12]);
-    const gradMinimax = tf.grad((x: tf.Tensor) => generatorCost("minimax", x))(s).arraySync() as number[];
-    const gradNonSat = tf.grad((x: tf.Tensor) => generatorCost("non-saturating", x))(s).arraySync() as number[];
+    const gradMinimax = tf
+      .grad((x: tf.Tensor) => generatorCost("minimax", x))(s)
+      .arraySync() as number[];
+    const gradNonSat = tf
+      .grad((x: tf.Tensor) => generatorCost("non-saturating", x))(s)
+      .arraySync() as number[];
     close(gradMinimax[0], -0.5 * sigmoid(-12), "d/ds minimax");
     close(gradNonSat[0], -0.5 * (1 - sigmoid(-12)), "d/ds non-saturating");
     assert.ok(Math.abs(gradMinimax[0]) < 1e-5 && Math.abs(gradNonSat[0]) > 0.49);
@@ -70,7 +94,10 @@ describe("GAN costs from logits", () => {
   });
 
   it("names an unknown cross-entropy generator", () => {
-    assert.throws(() => crossEntropyObjective("wasserstein" as never), /plays "minimax" or "non-saturating", got "wasserstein"/);
+    assert.throws(
+      () => crossEntropyObjective("wasserstein" as never),
+      /plays "minimax" or "non-saturating", got "wasserstein"/,
+    );
   });
 });
 
@@ -82,7 +109,11 @@ describe("least-squares costs", () => {
     const d = lsDiscriminatorCost(tf.tensor2d(real, [3, 1]), tf.tensor2d(fake, [3, 1]), { a: -1, b: 1 }).arraySync();
     close(d, 0.5 * mean(real.map((v) => (v - 1) ** 2)) + 0.5 * mean(fake.map((v) => (v + 1) ** 2)), "LS J(D)");
     close(lsGeneratorCost(tf.tensor2d(fake, [3, 1]), 0).arraySync(), 0.5 * mean(fake.map((v) => v * v)), "LS J(G)");
-    close(generatorCost("least-squares", tf.tensor2d(fake, [3, 1])).arraySync(), 0.5 * mean(fake.map((v) => (v - 1) ** 2)), "(0, 1, 1)");
+    close(
+      generatorCost("least-squares", tf.tensor2d(fake, [3, 1])).arraySync(),
+      0.5 * mean(fake.map((v) => (v - 1) ** 2)),
+      "(0, 1, 1)",
+    );
   });
 });
 
@@ -101,7 +132,7 @@ describe("objectives as data", () => {
   it("least squares uses its own targets: J(G) = ½E(D(G(z)) − c)², verdict = mean raw output", () => {
     const objective = leastSquaresObjective({ a: -1, b: 1, c: 0 });
     assert.equal(objective.name, "least squares (-1, 1, 0)");
-    close(objective.generatorCost(tf.tensor2d([2, -1], [2, 1])).arraySync(), 0.5 * (4 + 1) / 2, "J(G) with c = 0");
+    close(objective.generatorCost(tf.tensor2d([2, -1], [2, 1])).arraySync(), (0.5 * (4 + 1)) / 2, "J(G) with c = 0");
     close(objective.meanVerdict(tf.tensor2d([2, -1], [2, 1])).arraySync(), 0.5, "verdict");
   });
 

@@ -2,8 +2,18 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import {
-  addArrays, DENSITY_MASS_TOLERANCE, gaussianDensity, integrate, lsCriterionAtOptimum, lsGeneratorCriterion, makeGrid,
-  normalizeDensity, optimalLsDiscriminator, pearsonChiSquare, scaleArray, uniformDensity,
+  addArrays,
+  DENSITY_MASS_TOLERANCE,
+  gaussianDensity,
+  integrate,
+  lsCriterionAtOptimum,
+  lsGeneratorCriterion,
+  makeGrid,
+  normalizeDensity,
+  optimalLsDiscriminator,
+  pearsonChiSquare,
+  scaleArray,
+  uniformDensity,
 } from "../lib";
 
 const close = (actual: number, expected: number, tolerance: number, what: string) =>
@@ -12,8 +22,24 @@ const close = (actual: number, expected: number, tolerance: number, what: string
 describe("grids and quadrature", () => {
   it("integrates polynomials and densities to their closed forms", () => {
     const { xs, step } = makeGrid(0, 2, 2001);
-    close(integrate(xs.map((x) => x), step), 2, 1e-12, "∫ x over [0, 2]");
-    close(integrate(xs.map((x) => x * x), step), 8 / 3, 1e-6, "∫ x² over [0, 2]");
+    close(
+      integrate(
+        xs.map((x) => x),
+        step,
+      ),
+      2,
+      1e-12,
+      "∫ x over [0, 2]",
+    );
+    close(
+      integrate(
+        xs.map((x) => x * x),
+        step,
+      ),
+      8 / 3,
+      1e-6,
+      "∫ x² over [0, 2]",
+    );
     const wide = makeGrid(-20, 20, 8001);
     close(integrate(gaussianDensity(wide.xs, 1, 2), wide.step), 1, 1e-9, "Gaussian mass");
     close(integrate(normalizeDensity(uniformDensity(wide.xs, -1, 2), wide.step), wide.step), 1, 1e-12, "uniform mass");
@@ -51,7 +77,11 @@ describe("the LSGAN derivation", () => {
 
   it("D* minimises the discriminator's cost: perturbations only make it worse", () => {
     const coding = { a: -1, b: 1 };
-    const cost = (d: Float64Array) => integrate(xs.map((_, i) => 0.5 * pData[i] * (d[i] - coding.b) ** 2 + 0.5 * pGen[i] * (d[i] - coding.a) ** 2), step);
+    const cost = (d: Float64Array) =>
+      integrate(
+        xs.map((_, i) => 0.5 * pData[i] * (d[i] - coding.b) ** 2 + 0.5 * pGen[i] * (d[i] - coding.a) ** 2),
+        step,
+      );
     const dStar = optimalLsDiscriminator(pData, pGen, coding);
     for (const eps of [-0.1, 0.01, 0.3]) {
       assert.ok(cost(dStar.map((d, i) => d + eps * Math.sin(xs[i]) + eps)) > cost(dStar));
@@ -59,16 +89,30 @@ describe("the LSGAN derivation", () => {
   });
 
   it("the rewritten integral equals the criterion from its definition at D*", () => {
-    for (const coding of [{ a: -1, b: 1, c: 0 }, { a: 0, b: 1, c: 1 }, { a: 0.3, b: 2, c: 0.5 }]) {
+    for (const coding of [
+      { a: -1, b: 1, c: 0 },
+      { a: 0, b: 1, c: 1 },
+      { a: 0.3, b: 2, c: 0.5 },
+    ]) {
       const dStar = optimalLsDiscriminator(pData, pGen, coding);
-      close(lsCriterionAtOptimum(pData, pGen, coding, step), lsGeneratorCriterion(pData, pGen, dStar, coding.c, step), 1e-10, JSON.stringify(coding));
+      close(
+        lsCriterionAtOptimum(pData, pGen, coding, step),
+        lsGeneratorCriterion(pData, pGen, dStar, coding.c, step),
+        1e-10,
+        JSON.stringify(coding),
+      );
     }
   });
 
   it("with b − c = 1 and b − a = 2, 2C(G) equals ∫ (2p_g − (p_d + p_g))² / (p_d + p_g)", () => {
     const coding = { a: -1, b: 1, c: 0 };
     const total = addArrays(pData, pGen);
-    close(lsCriterionAtOptimum(pData, pGen, coding, step), pearsonChiSquare(scaleArray(pGen, 2), total, step), 1e-9, "χ²");
+    close(
+      lsCriterionAtOptimum(pData, pGen, coding, step),
+      pearsonChiSquare(scaleArray(pGen, 2), total, step),
+      1e-9,
+      "χ²",
+    );
   });
 
   it("is 2 for disjoint supports with the (−1, 1, 0) coding, and 0 when p_g = p_d", () => {
@@ -80,8 +124,17 @@ describe("the LSGAN derivation", () => {
 
   it("for any coding, 2C(G) = ((b − a)/2)²·χ²(2p_g‖p_d + p_g) + 2((a + b)/2 − c)²", () => {
     const chi2 = pearsonChiSquare(scaleArray(pGen, 2), addArrays(pData, pGen), step);
-    for (const { a, b, c } of [{ a: 0, b: 1, c: 1 }, { a: -1, b: 1, c: 0.5 }, { a: 3, b: -2, c: 7 }]) {
-      close(lsCriterionAtOptimum(pData, pGen, { a, b, c }, step), ((b - a) / 2) ** 2 * chi2 + 2 * ((a + b) / 2 - c) ** 2, 1e-9, `(${a}, ${b}, ${c})`);
+    for (const { a, b, c } of [
+      { a: 0, b: 1, c: 1 },
+      { a: -1, b: 1, c: 0.5 },
+      { a: 3, b: -2, c: 7 },
+    ]) {
+      close(
+        lsCriterionAtOptimum(pData, pGen, { a, b, c }, step),
+        ((b - a) / 2) ** 2 * chi2 + 2 * ((a + b) / 2 - c) ** 2,
+        1e-9,
+        `(${a}, ${b}, ${c})`,
+      );
     }
   });
 });
@@ -186,8 +239,14 @@ describe("bad inputs", () => {
     const nb05 = makeGrid(-15, 15, 12001);
     const normal = (mean: number, std: number) => gaussianDensity(nb05.xs, mean, std);
     const uniform = (low: number, high: number) => normalizeDensity(uniformDensity(nb05.xs, low, high), nb05.step);
-    const pairs = [[normal(0, 1), normal(0.5, 1.2)], [normal(-2, 1), normal(2, 1)], [normal(0, 0.3), normal(1, 2)],
-      [uniform(-6, -2), uniform(2, 6)], [normal(0, 1), normal(-8, 1)], [normal(0, 1), normal(8, 1)]];
+    const pairs = [
+      [normal(0, 1), normal(0.5, 1.2)],
+      [normal(-2, 1), normal(2, 1)],
+      [normal(0, 0.3), normal(1, 2)],
+      [uniform(-6, -2), uniform(2, 6)],
+      [normal(0, 1), normal(-8, 1)],
+      [normal(0, 1), normal(8, 1)],
+    ];
     for (const [pd, pg] of pairs) {
       for (const density of [pd, pg]) assert.ok(Math.abs(integrate(density, nb05.step) - 1) < 1.3e-12);
       const chi2 = pearsonChiSquare(scaleArray(pg, 2), addArrays(pd, pg), nb05.step);
@@ -196,6 +255,12 @@ describe("bad inputs", () => {
     // Notebook 05's 2-D problem: D* row by row on a [−4, 4] grid of 41 points (rows are not densities).
     const axis = makeGrid(-4, 4, 41);
     const [gx, gy] = [gaussianDensity(axis.xs, 1.2, 0.9), gaussianDensity(axis.xs, 0.6, 0.9)];
-    assert.doesNotThrow(() => optimalLsDiscriminator(gx.map((v) => v * gy[3]), gx, coding));
+    assert.doesNotThrow(() =>
+      optimalLsDiscriminator(
+        gx.map((v) => v * gy[3]),
+        gx,
+        coding,
+      ),
+    );
   });
 });

@@ -20,15 +20,26 @@ describe("MLP models", () => {
 
   it("the same seed gives the same weights, another seed other weights", () => {
     const weights = (seed: number) =>
-      buildMlpDiscriminator({ hiddenUnits: [4], leakyAlpha: 0.2, seed }).getWeights()[0].arraySync();
+      buildMlpDiscriminator({ hiddenUnits: [4], leakyAlpha: 0.2, seed })
+        .getWeights()[0]
+        .arraySync();
     assert.deepEqual(weights(3), weights(3));
     assert.notDeepEqual(weights(3), weights(4));
   });
 
   it("rejects bad sizes, naming them", () => {
-    assert.throws(() => buildMlpGenerator({ latentSize: 0, hiddenUnits: [8], seed: 1 }), /latentSize must be an integer >= 1, got 0/);
-    assert.throws(() => buildMlpGenerator({ latentSize: 4, hiddenUnits: [8, -2], seed: 1 }), /hiddenUnits\[1\] .* got -2/);
-    assert.throws(() => buildMlpDiscriminator({ hiddenUnits: [8], leakyAlpha: NaN, seed: 1 }), /leakyAlpha must be a finite number, got NaN/);
+    assert.throws(
+      () => buildMlpGenerator({ latentSize: 0, hiddenUnits: [8], seed: 1 }),
+      /latentSize must be an integer >= 1, got 0/,
+    );
+    assert.throws(
+      () => buildMlpGenerator({ latentSize: 4, hiddenUnits: [8, -2], seed: 1 }),
+      /hiddenUnits\[1\] .* got -2/,
+    );
+    assert.throws(
+      () => buildMlpDiscriminator({ hiddenUnits: [8], leakyAlpha: NaN, seed: 1 }),
+      /leakyAlpha must be a finite number, got NaN/,
+    );
   });
 });
 
@@ -40,7 +51,17 @@ describe("conv models (the seed DCGAN)", () => {
     assert.deepEqual(out.shape, [3, 28, 28, 1]);
     assert.ok((out.abs().max().arraySync() as number) < 1);
     // dense 96→1024, BN, dense 1024→6272, BN, deconv 4·4·128·64 + 64, BN, deconv 4·4·64·1 + 1
-    assert.equal(countParameters(g), (96 * 1024 + 1024) + 2 * 1024 + (1024 * 6272 + 6272) + 2 * 6272 + (4 * 4 * 128 * 64 + 64) + 2 * 64 + (4 * 4 * 64 + 1));
+    assert.equal(
+      countParameters(g),
+      96 * 1024 +
+        1024 +
+        2 * 1024 +
+        (1024 * 6272 + 6272) +
+        2 * 6272 +
+        (4 * 4 * 128 * 64 + 64) +
+        2 * 64 +
+        (4 * 4 * 64 + 1),
+    );
   });
 
   it("the discriminator maps [batch, 28, 28, 1] to one logit, through a 1024-wide flatten", async () => {
@@ -51,16 +72,23 @@ describe("conv models (the seed DCGAN)", () => {
   });
 
   it("trains as a GAN: one step each, D unchanged by the G step", async () => {
-    const { buildConvDiscriminator, buildConvGenerator, createGan, trainDiscriminatorStep, trainGeneratorStep } = await import("../lib");
+    const { buildConvDiscriminator, buildConvGenerator, createGan, trainDiscriminatorStep, trainGeneratorStep } =
+      await import("../lib");
     const gan = createGan({
-      generator: buildConvGenerator({ latentSize: 8, seed: 1 }), discriminator: buildConvDiscriminator({ leakyAlpha: 0.01, seed: 2 }),
-      learningRate: 1e-3, noise: "uniform", seed: 3,
+      generator: buildConvGenerator({ latentSize: 8, seed: 1 }),
+      discriminator: buildConvDiscriminator({ leakyAlpha: 0.01, seed: 2 }),
+      learningRate: 1e-3,
+      noise: "uniform",
+      seed: 3,
     });
     const metrics = trainDiscriminatorStep(gan, tf.zeros([4, 28, 28, 1]));
     assert.ok(Number.isFinite(metrics.dLoss));
     const before = gan.discriminator.getWeights().map((w) => Array.from(w.dataSync()));
     trainGeneratorStep(gan, 4);
-    assert.deepEqual(gan.discriminator.getWeights().map((w) => Array.from(w.dataSync())), before);
+    assert.deepEqual(
+      gan.discriminator.getWeights().map((w) => Array.from(w.dataSync())),
+      before,
+    );
   });
 });
 
@@ -89,4 +117,3 @@ describe("DCGAN-guideline models", () => {
     assert.ok(Math.abs(std - 0.02) < 0.002, `weights' standard deviation ${std}`);
   });
 });
-

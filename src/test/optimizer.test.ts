@@ -12,7 +12,10 @@ function makeProblem() {
   ];
   const x = tf.randomNormal([16, 3], 0, 1, "float32", 4);
   const y = tf.randomNormal([16, 1], 0, 1, "float32", 5);
-  const loss = () => tf.mean(tf.square(tf.sub(tf.matMul(tf.tanh(tf.add(tf.matMul(x, weights[0]), weights[1])), weights[2]), y))) as tf.Scalar;
+  const loss = () =>
+    tf.mean(
+      tf.square(tf.sub(tf.matMul(tf.tanh(tf.add(tf.matMul(x, weights[0]), weights[1])), weights[2]), y)),
+    ) as tf.Scalar;
   return { weights, loss };
 }
 
@@ -21,10 +24,15 @@ type Execute = (...args: unknown[]) => unknown;
 /** Names of the TensorFlow ops that tfjs-node runs during `run` (every tfjs kernel and direct op goes through these two methods). */
 function nativeOpNames(run: () => void): string[] {
   const backend = tf.backend() as unknown as Record<string, Execute>;
-  const originals = ["executeSingleOutput", "executeMultipleOutputs"].map((method) => [method, backend[method]] as const);
+  const originals = ["executeSingleOutput", "executeMultipleOutputs"].map(
+    (method) => [method, backend[method]] as const,
+  );
   const names: string[] = [];
   for (const [method, original] of originals) {
-    backend[method] = (...args: unknown[]) => { names.push(args[0] as string); return original.apply(backend, args); };
+    backend[method] = (...args: unknown[]) => {
+      names.push(args[0] as string);
+      return original.apply(backend, args);
+    };
   }
   try {
     run();
@@ -62,7 +70,9 @@ describe("LeanAdam", () => {
     new LeanAdam({ learningRate: 0.1, weightDecay: 1 }).applyGradients({ [w.name]: g });
     // g + λ·w = [1.1, −1.9, 0.4]: every weight moves by 0.1 against that sign.
     const moved = Array.from(w.dataSync());
-    [0.9, -1.9, 0.4].forEach((expected, i) => assert.ok(Math.abs(moved[i] - expected) < 1e-6, `${moved} vs [0.9, -1.9, 0.4]`));
+    [0.9, -1.9, 0.4].forEach((expected, i) =>
+      assert.ok(Math.abs(moved[i] - expected) < 1e-6, `${moved} vs [0.9, -1.9, 0.4]`),
+    );
   });
 
   it("a linear decay scales each step: with a constant gradient Adam moves by exactly its step size", () => {
@@ -76,21 +86,35 @@ describe("LeanAdam", () => {
     }
     // factors 1, 1, then (5 − t + 1)/(5 − 2) for t = 3, 4, 5: 1, 2/3, 1/3
     // float32 arithmetic (m, √v, the quotient): within 1e-5 of the exact step
-    [0.3, 0.3, 0.3, 0.2, 0.1].forEach((expected, i) => assert.ok(Math.abs(moves[i] - expected) < 1e-5, `moves ${moves}`));
-    assert.throws(() => optimizer.applyGradients({ [w.name]: tf.tensor1d([-1]) }), /update 6 is past the end of the step-size decay \(5\)/);
+    [0.3, 0.3, 0.3, 0.2, 0.1].forEach((expected, i) =>
+      assert.ok(Math.abs(moves[i] - expected) < 1e-5, `moves ${moves}`),
+    );
+    assert.throws(
+      () => optimizer.applyGradients({ [w.name]: tf.tensor1d([-1]) }),
+      /update 6 is past the end of the step-size decay \(5\)/,
+    );
     assert.equal(linearDecayFactor({ start: 0, end: 4 }, 1), 1);
-    assert.throws(() => new LeanAdam({ learningRate: 1, decay: { start: 5, end: 5 } }), /decay.end must be after decay.start, got start 5 and end 5/);
-    assert.throws(() => new LeanAdam({ learningRate: 1, decay: { start: 1.5, end: 5 } }), /decay.start must be an integer >= 0, got 1.5/);
+    assert.throws(
+      () => new LeanAdam({ learningRate: 1, decay: { start: 5, end: 5 } }),
+      /decay.end must be after decay.start, got start 5 and end 5/,
+    );
+    assert.throws(
+      () => new LeanAdam({ learningRate: 1, decay: { start: 1.5, end: 5 } }),
+      /decay.start must be an integer >= 0, got 1.5/,
+    );
   });
 
   it("runs at most three TensorFlow ops per weight tensor and a few more per step, where tf.train.adam runs over ten", async () => {
     const kernels = async (count: number, optimizer: tf.Optimizer) => {
       const ws = Array.from({ length: count }, (_, i) => tf.variable(tf.fill([2, 3], i + 1)));
       const grads = Object.fromEntries(ws.map((w) => [w.name, tf.onesLike(w)]));
-      optimizer.applyGradients(grads);  // creates the optimiser state
+      optimizer.applyGradients(grads); // creates the optimiser state
       return countKernels(() => optimizer.applyGradients(grads));
     };
-    const [lean3, lean12] = [await kernels(3, new LeanAdam({ learningRate: 0.1 })), await kernels(12, new LeanAdam({ learningRate: 0.1 }))];
+    const [lean3, lean12] = [
+      await kernels(3, new LeanAdam({ learningRate: 0.1 })),
+      await kernels(12, new LeanAdam({ learningRate: 0.1 })),
+    ];
     const [adam3, adam12] = [await kernels(3, tf.train.adam(0.1)), await kernels(12, tf.train.adam(0.1))];
     assert.ok(lean3 > 0 && (lean12 - lean3) / 9 <= 3, `LeanAdam: ${lean3} kernels for 3 tensors, ${lean12} for 12`);
     assert.ok((adam12 - adam3) / 9 >= 10, `tf.train.adam: ${adam3} kernels for 3 tensors, ${adam12} for 12`);
@@ -125,7 +149,10 @@ describe("LeanAdam", () => {
     const { weights, loss } = makeProblem();
     const optimizer = new LeanAdam({ learningRate: 0.01 });
     tf.dispose(optimizer.minimize(loss, true, weights) ?? []);
-    assert.throws(() => optimizer.minimize(loss, true, weights.slice(1)), /updates 3 fixed variables; this step brought 2/);
+    assert.throws(
+      () => optimizer.minimize(loss, true, weights.slice(1)),
+      /updates 3 fixed variables; this step brought 2/,
+    );
     assert.throws(() => new LeanAdam({ learningRate: NaN }), /learningRate must be a finite number, got NaN/);
     assert.throws(() => new LeanAdam({ learningRate: 1, beta2: 1 }), /beta2 must be in \[0, 1\), got 1/);
     assert.throws(() => new LeanAdam({ learningRate: 1, weightDecay: -1 }), /weightDecay must be >= 0, got -1/);

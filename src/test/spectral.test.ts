@@ -23,7 +23,9 @@ function orthonormalColumns(rows: number, cols: number, seed: number): number[][
 function matrixWithSingularValues(rows: number, cols: number, s: number[]): number[][] {
   const u = orthonormalColumns(rows, cols, 11);
   const v = orthonormalColumns(cols, cols, 12);
-  return Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => s.reduce((sum, sk, k) => sum + u[k][i] * sk * v[k][j], 0)));
+  return Array.from({ length: rows }, (_, i) =>
+    Array.from({ length: cols }, (_, j) => s.reduce((sum, sk, k) => sum + u[k][i] * sk * v[k][j], 0)),
+  );
 }
 
 const singularValues = [3, 1.5, 0.7, 0.2];
@@ -56,7 +58,7 @@ describe("spectral normalisation", () => {
     assert.ok(Math.abs(layer.currentSigma() - 3) < 1e-3, `σ ≈ ${layer.currentSigma()}`);
     const out = model.predict(x) as tf.Tensor;
     const expected = tf.matMul(x, tf.div(tf.tensor2d(w), 3));
-    assert.ok((tf.abs(tf.sub(out, expected)).max().dataSync()[0]) < 1e-3);
+    assert.ok(tf.abs(tf.sub(out, expected)).max().dataSync()[0] < 1e-3);
     // The effective kernel W/σ has spectral norm 1: ‖x·W/σ‖ ≤ ‖x‖ for any x, with equality on the top singular direction.
     const probe = tf.randomNormal([200, 6], 0, 1, "float32", 5);
     const ratios = tf.div(tf.norm(model.predict(probe) as tf.Tensor, "euclidean", 1), tf.norm(probe, "euclidean", 1));
@@ -69,8 +71,10 @@ describe("spectral normalisation", () => {
     assert.equal(model.trainableWeights.length, 2);
     assert.equal(model.getWeights().length, 3);
     const x = tf.randomNormal([8, 5], 0, 1, "float32", 8);
-    const { grads } = tf.variableGrads(() => tf.sum(model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
-      model.trainableWeights.map((v) => v.read() as tf.Variable));
+    const { grads } = tf.variableGrads(
+      () => tf.sum(model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+      model.trainableWeights.map((v) => v.read() as tf.Variable),
+    );
     Object.values(grads).forEach((g) => assert.ok(tf.abs(g).sum().dataSync()[0] > 0));
     assert.deepEqual((model.predict(x) as tf.Tensor).shape, [8, 3]);
   });
@@ -80,10 +84,13 @@ describe("spectral normalisation", () => {
     const model = tf.sequential({ layers: [layer] });
     const [, bias, u0] = model.getWeights();
     model.setWeights([tf.tensor2d(w), bias, u0]);
-    const initialU = tf.tensor2d(Array.from(u0.dataSync()), [1, 4]);  // a copy: getWeights() returns the variables themselves
+    const initialU = tf.tensor2d(Array.from(u0.dataSync()), [1, 4]); // a copy: getWeights() returns the variables themselves
     const x = tf.randomNormal([5, 6], 0, 1, "float32", 9);
     const kernel = model.trainableWeights[0].read() as tf.Variable;
-    const { grads } = tf.variableGrads(() => tf.sum(tf.square(model.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar, [kernel]);
+    const { grads } = tf.variableGrads(
+      () => tf.sum(tf.square(model.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar,
+      [kernel],
+    );
     // One power-iteration step ran first: v from the initial u, then the new u (now stored) from v.
     const v = tf.matMul(initialU, tf.tensor2d(w), false, true);
     const vUnit = v.div(tf.norm(v));
@@ -99,6 +106,9 @@ describe("spectral normalisation", () => {
 
   it("rejects bad sizes, naming them", () => {
     assert.throws(() => spectralNormDense({ units: 0 }), /units must be an integer >= 1, got 0/);
-    assert.throws(() => spectralNormDense({ units: 2, powerIterations: 0 }), /powerIterations must be an integer >= 1, got 0/);
+    assert.throws(
+      () => spectralNormDense({ units: 2, powerIterations: 0 }),
+      /powerIterations must be an integer >= 1, got 0/,
+    );
   });
 });
