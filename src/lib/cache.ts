@@ -57,10 +57,13 @@ const TRAINING_MODULES = [
   "data",
   "jobs",
   "losses",
-  "models",
+  "mlp",
+  "conv",
+  "conditional",
   "native",
   "noise",
   "optimizer",
+  "adam-updates",
   "random",
   "spectral",
   "gan",
@@ -70,19 +73,51 @@ const TRAINING_MODULES = [
 const versions = new Map<string, string>();
 
 /**
- * A hash of the compiled training code (the modules that build, train and update the networks,
- * as they are in `dir`) and of the tfjs version: part of every cache key, so that a change to an
- * optimiser or a training step trains again instead of loading weights the old code made.
+ * A hash of the compiled helper modules `modules` (as they are in `dir`) and of the tfjs version:
+ * part of a cache key, so that changed code trains again instead of loading what the old code made.
  */
-export function trainingCodeVersion(dir: string = __dirname): string {
-  const known = versions.get(dir);
+export function codeVersion(modules: readonly string[], dir: string = __dirname): string {
+  const id = `${dir}\n${modules.join(",")}`;
+  const known = versions.get(id);
   if (known !== undefined) return known;
   const hash = createHash("sha256").update(tf.version.tfjs);
-  for (const module of TRAINING_MODULES)
-    hash.update(`\n${module}\n`).update(fs.readFileSync(path.join(dir, `${module}.js`)));
+  for (const module of modules) hash.update(`\n${module}\n`).update(fs.readFileSync(path.join(dir, `${module}.js`)));
   const version = hash.digest("hex").slice(0, 12);
-  versions.set(dir, version);
+  versions.set(id, version);
   return version;
+}
+
+/** The version of the code that builds, trains and updates GANs (see TRAINING_MODULES). */
+export function trainingCodeVersion(dir: string = __dirname): string {
+  return codeVersion(TRAINING_MODULES, dir);
+}
+
+/**
+ * The folder `<cacheDir>/<name>-<key>` of a cache entry, where the key hashes `parts` (settings,
+ * architectures, backend, code version, …) as canonical JSON: object keys in any order give the same key.
+ */
+export function cacheEntryPath(cacheDir: string, name: string, parts: unknown[]): string {
+  const key = createHash("sha256").update(canonicalJson(parts)).digest("hex").slice(0, 12);
+  return path.join(cacheDir, `${name}-${key}`);
+}
+
+/**
+ * Writes a cache entry atomically: `write` fills a temporary folder, which replaces `cachePath`
+ * only when complete, so a run that throws or is killed leaves no entry behind (and the leftover
+ * folders of stopped runs are removed).
+ */
+export async function writeCacheEntry(cachePath: string, write: (folder: string) => Promise<void>): Promise<void> {
+  const partial = `${cachePath}.partial-${process.pid}`;
+  removeLeftovers(cachePath);
+  try {
+    fs.mkdirSync(partial, { recursive: true });
+    await write(partial);
+  } catch (error) {
+    fs.rmSync(partial, { recursive: true, force: true });
+    throw error;
+  }
+  fs.rmSync(cachePath, { recursive: true, force: true });
+  fs.renameSync(partial, cachePath);
 }
 
 /** The cache folder for these settings, these two architectures, the running backend and the training code. */
@@ -94,20 +129,9 @@ export function trainingCachePath({
   discriminator,
   codeVersion = trainingCodeVersion(),
 }: Omit<CachedTrainingArgs, "train" | "averaged">): string {
-  const key = createHash("sha256")
-    // The backend is part of the key: the same run on wasm and on native TensorFlow differs in rounding.
-    .update(
-      canonicalJson([
-        settings,
-        generator.toJSON(null, false),
-        discriminator.toJSON(null, false),
-        tf.getBackend(),
-        codeVersion,
-      ]),
-    )
-    .digest("hex")
-    .slice(0, 12);
-  return path.join(cacheDir, `${name}-${key}`);
+  // The backend is part of the key: the same run on wasm and on native TensorFlow differs in rounding.
+  const topologies = [generator.toJSON(null, false), discriminator.toJSON(null, false)];
+  return cacheEntryPath(cacheDir, name, [settings, ...topologies, tf.getBackend(), codeVersion]);
 }
 
 /**
@@ -130,14 +154,12 @@ export async function loadOrTrainGenerator<T extends StepMetrics = StepMetrics>(
   const started = Date.now();
   const history = await args.train();
   const seconds = (Date.now() - started) / 1000;
-  const partial = `${cachePath}.partial-${process.pid}`;
-  removeLeftovers(cachePath);
-  for (const [model, folder] of models)
-    await saveModelFiles(model, path.join(partial, path.relative(cachePath, folder)));
-  fs.writeFileSync(path.join(partial, "history.json"), JSON.stringify({ seconds, history }));
-  fs.writeFileSync(path.join(partial, "settings.json"), `${JSON.stringify(args.settings, null, 2)}\n`);
-  fs.rmSync(cachePath, { recursive: true, force: true });
-  fs.renameSync(partial, cachePath);
+  await writeCacheEntry(cachePath, async (folder) => {
+    for (const [model, modelFolder] of models)
+      await saveModelFiles(model, path.join(folder, path.relative(cachePath, modelFolder)));
+    fs.writeFileSync(path.join(folder, "history.json"), JSON.stringify({ seconds, history }));
+    fs.writeFileSync(path.join(folder, "settings.json"), `${JSON.stringify(args.settings, null, 2)}\n`);
+  });
   return { history, seconds, fromCache: false, cachePath };
 }
 

@@ -1,10 +1,10 @@
 // A small convolutional MNIST classifier that scores generated digits: trained once on real
 // digits and cached under data/, keyed by its settings, so that a changed setting retrains.
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
 import { tf } from "./backend";
+import { cacheEntryPath, codeVersion, writeCacheEntry } from "./cache";
 import { assertInteger, assertPositive } from "./checks";
 import { createBatchStream, IMAGE_SIZE, loadMnist, NUM_CLASSES, type MnistData } from "./data";
 import { loadModelFiles, saveModelFiles } from "./files";
@@ -77,6 +77,9 @@ export function classifyDigits(model: tf.LayersModel, images: tf.Tensor): tf.Ten
   );
 }
 
+/** The modules whose code decides the trained classifier: part of its cache key. */
+const CLASSIFIER_MODULES = ["classifier", "data", "random", "files"];
+
 /**
  * Returns the digit classifier for these settings: loaded from `cacheDir` when it was trained
  * before, otherwise trained on the embedded digits (all but `testDigits`, with seeded batches),
@@ -96,8 +99,14 @@ export async function loadOrTrainDigitClassifier(args: DigitClassifierArgs): Pro
   assertInteger("epochs", settings.epochs);
   assertInteger("batchSize", settings.batchSize);
   assertPositive("learningRate", settings.learningRate);
-  const key = createHash("sha256").update(JSON.stringify(settings)).digest("hex").slice(0, 12);
-  const cachePath = path.join(args.cacheDir, `digit-classifier-${key}`);
+  const built = buildClassifier(settings.seed);
+  const cachePath = cacheEntryPath(args.cacheDir, "digit-classifier", [
+    settings,
+    // The layers' classes and settings; not their names, which tfjs numbers anew in every build.
+    built.layers.map((layer) => [layer.getClassName(), { ...layer.getConfig(), name: undefined }]),
+    tf.getBackend(),
+    codeVersion(CLASSIFIER_MODULES),
+  ]);
   const data = loadMnist({ layout: "image", seed: settings.seed });
   const train: MnistData = {
     images: data.images.slice([0], [data.count - settings.testDigits]),
@@ -109,10 +118,11 @@ export async function loadOrTrainDigitClassifier(args: DigitClassifierArgs): Pro
   try {
     const modelFile = path.join(cachePath, "model.json");
     if (fs.existsSync(modelFile)) {
+      built.dispose();
       const model = await loadModelFiles(cachePath);
       return { model, testAccuracy: classifierAccuracy(model, testImages, testLabels), cachePath, fromCache: true };
     }
-    const model = buildClassifier(settings.seed);
+    const model = built;
     model.compile({ optimizer: tf.train.adam(settings.learningRate), loss: "sparseCategoricalCrossentropy" });
     const batches = createBatchStream(train, { batchSize: settings.batchSize, seed: settings.seed + 1 });
     const random = createRandom(settings.seed + 2);
@@ -140,9 +150,10 @@ export async function loadOrTrainDigitClassifier(args: DigitClassifierArgs): Pro
       await model.trainOnBatch(shifted, targets);
       tf.dispose([batch.images, batch.labels, shifted, targets]);
     }
-    fs.mkdirSync(cachePath, { recursive: true });
-    await saveModelFiles(model, cachePath);
-    fs.writeFileSync(path.join(cachePath, "settings.json"), `${JSON.stringify(settings, null, 2)}\n`);
+    await writeCacheEntry(cachePath, async (folder) => {
+      await saveModelFiles(model, folder);
+      fs.writeFileSync(path.join(folder, "settings.json"), `${JSON.stringify(settings, null, 2)}\n`);
+    });
     return { model, testAccuracy: classifierAccuracy(model, testImages, testLabels), cachePath, fromCache: false };
   } finally {
     tf.dispose([data.images, data.labels, train.images, train.labels, testImages, testLabels]);

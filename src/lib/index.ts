@@ -53,24 +53,28 @@ export {
   type Grid,
 } from "./maths";
 export {
-  buildConditionalMlpDiscriminator,
-  buildConditionalMlpGenerator,
+  buildMlpDiscriminator,
+  buildMlpGenerator,
+  countParameters,
+  type MlpDiscriminatorArgs,
+  type MlpGeneratorArgs,
+} from "./mlp";
+export {
   buildConvDiscriminator,
   buildConvGenerator,
   buildDcganDiscriminator,
   buildDcganGenerator,
+  type ConvDiscriminatorArgs,
+  type ConvGeneratorArgs,
   type DcganArgs,
-  buildMlpDiscriminator,
-  buildMlpGenerator,
-  countParameters,
+} from "./conv";
+export {
+  buildConditionalMlpDiscriminator,
+  buildConditionalMlpGenerator,
   type ConditionalMlpDiscriminatorArgs,
   type ConditionalMlpGeneratorArgs,
   type LabelEncoding,
-  type ConvDiscriminatorArgs,
-  type ConvGeneratorArgs,
-  type MlpDiscriminatorArgs,
-  type MlpGeneratorArgs,
-} from "./models";
+} from "./conditional";
 export { LeanAdam, linearDecayFactor, type LeanAdamArgs, type LinearDecay } from "./optimizer";
 export { createWeightAverage, type WeightAverage, type WeightAverageArgs } from "./averaging";
 export { createRandom, createSeedSequence, drawSeed, shuffledIndices, type Random } from "./random";

@@ -11,16 +11,9 @@ import { backendReady, tf } from "./backend";
 import { loadOrTrainGenerator, type CachedTraining } from "./cache";
 import { assertInteger } from "./checks";
 import { createBatchStream, loadMnist, type ImageLayout } from "./data";
-import {
-  buildConditionalMlpDiscriminator,
-  buildConditionalMlpGenerator,
-  buildConvDiscriminator,
-  buildConvGenerator,
-  buildDcganDiscriminator,
-  buildDcganGenerator,
-  buildMlpDiscriminator,
-  buildMlpGenerator,
-} from "./models";
+import { buildConditionalMlpDiscriminator, buildConditionalMlpGenerator } from "./conditional";
+import { buildConvDiscriminator, buildConvGenerator, buildDcganDiscriminator, buildDcganGenerator } from "./conv";
+import { buildMlpDiscriminator, buildMlpGenerator } from "./mlp";
 import type { NoiseDistribution } from "./noise";
 import { createGan, type CreateGanArgs } from "./gan";
 import { createObjective, type ObjectiveSpec } from "./losses";
