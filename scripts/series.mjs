@@ -72,6 +72,8 @@ function main() {
     recordPath,
     "--setup-seconds",
     setup.seconds.toFixed(1),
+    // e.g. `npm run series -- --in-place` also refreshes the committed notebooks
+    ...process.argv.slice(2).filter((arg) => arg !== "--table-only"),
   ]);
   if (fs.existsSync(recordPath)) writeTable(JSON.parse(fs.readFileSync(recordPath, "utf8")));
   return job.status;

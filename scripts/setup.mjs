@@ -7,6 +7,7 @@
 
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -228,9 +229,9 @@ function patchTslabOutputSocket() {
 
 /** Installs Debian's Chromium, which renders plotly figures to the PNGs that GitHub shows. */
 function ensureChromium() {
-  const found = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
-    (c) => c && fs.existsSync(c),
-  );
+  // The helper's own lookup (built just before; chromium.js loads no TensorFlow).
+  const { findChromium } = createRequire(import.meta.url)(path.join(root, "src", "dist", "lib", "chromium.js"));
+  const found = findChromium();
   if (found) {
     log(`Chromium present (${found}) for static figure images`);
     return;

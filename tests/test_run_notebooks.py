@@ -7,12 +7,17 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
-def test_runner_fails_on_broken_notebook(tmp_path):
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "run_notebooks.py"), str(ROOT / "tests" / "fixtures" / "broken.ipynb"),
+def run_fixture(name, tmp_path):
+    """The main job's runner on one fixture notebook, its copies written to tmp_path."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "run_notebooks.py"), str(ROOT / "tests" / "fixtures" / name),
          "--output", str(tmp_path)],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
+
+
+def test_runner_fails_on_broken_notebook(tmp_path):
+    result = run_fixture("broken.ipynb", tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "deliberately broken cell" in result.stdout
     assert "throw new Error" in result.stdout  # the failing cell's source is shown
@@ -21,11 +26,7 @@ def test_runner_fails_on_broken_notebook(tmp_path):
 
 
 def test_runner_fails_a_notebook_that_leaks_tensors(tmp_path):
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "run_notebooks.py"), str(ROOT / "tests" / "fixtures" / "leaky.ipynb"),
-         "--output", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )
+    result = run_fixture("leaky.ipynb", tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "leaky.ipynb" in result.stdout and "FAILED" in result.stdout
     assert "5 tensor(s) leaked" in result.stdout and "5 × float32[2,3]" in result.stdout, result.stdout

@@ -155,13 +155,36 @@ describe("row labels, GIF and progress text", () => {
     assert.equal(formatProgress(100, 1000, 10_000), "step 100 / 1000 · 10.0 steps/s · about 1 min 30 s left");
   });
 
-  it("a live display outside a notebook does nothing and does not throw", async () => {
-    const { createLiveTrainingDisplay } = await import("../lib");
-    const live = createLiveTrainingDisplay({ totalSteps: 2 });
+  it("a live display sends each area once, then replaces it in place; outside a notebook it sends nothing", async () => {
+    const { createLiveTrainingDisplay, isNotebook } = await import("../lib");
+    // tslab's writer, as the kernel sets it; null outside a kernel.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: unknown };
+    const sent: Array<{ id: string; update: boolean; types: string[] }> = [];
     const h = [{ step: 1, dLoss: 1, gLoss: 1, dReal: 0.5, dFake: 0.5 }];
-    assert.doesNotThrow(() => {
-      live.update(h);
+    assert.equal(isNotebook(), false);
+    createLiveTrainingDisplay({ totalSteps: 2 }).update(h, new Uint8Array([1]));
+    jupyter.lastWriteDisplayData = (
+      content: { data: Record<string, unknown>; transient: { display_id: string } },
+      update: boolean,
+    ) => sent.push({ id: content.transient.display_id, update, types: Object.keys(content.data).sort() });
+    try {
+      const live = createLiveTrainingDisplay({ totalSteps: 2 });
+      live.update(h, new Uint8Array([1]));
+      live.update([...h, { ...h[0], step: 2 }], new Uint8Array([2]));
       live.finish(h);
-    });
+    } finally {
+      jupyter.lastWriteDisplayData = null;
+    }
+    const areas = sent.slice(0, 3).map((m) => m.id.split("-").pop());
+    assert.deepEqual(areas, ["progress", "plot", "grid"]);
+    assert.deepEqual(
+      sent.map((m) => m.update),
+      [false, false, false, true, true, true, true, true],
+      "first version of each area new, every later one in place",
+    );
+    assert.equal(new Set(sent.map((m) => m.id)).size, 3, "three areas, each under one display id");
+    assert.deepEqual(sent[1].types, ["application/vnd.plotly.v1+json", "text/plain"]);
+    assert.deepEqual(sent[2].types, ["image/png", "text/plain"]);
   });
 });
