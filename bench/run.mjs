@@ -286,6 +286,24 @@ function memoryAfterSteps(steps = 1000) {
 }
 
 /** The CPU as the record names it: model name, family/model/stepping, and the SIMD flags that matter. */
+/**
+ * What the failure checks of a live training cost: the two history rules (D winning, no progress)
+ * on a history of `steps` steps, timed over `repeats` calls; ms per live update, to set beside a
+ * step's time (they run once per live update, not per step).
+ */
+function failureChecksMs(steps = 8000, repeats = 200) {
+  const history = Array.from({ length: steps }, (_, i) => ({
+    step: i + 1,
+    dLoss: 0.6 + 0.1 * Math.sin(i),
+    gLoss: 0.8 + 0.1 * Math.cos(i),
+    dReal: 0.55,
+    dFake: 0.45,
+  }));
+  const started = performance.now();
+  for (let r = 0; r < repeats; r++) [kit.checkDWinning, kit.checkNoProgress].forEach((rule) => rule(history));
+  return { history_steps: steps, ms_per_live_update: (performance.now() - started) / repeats };
+}
+
 function cpuInfo() {
   const info = { cpu: os.cpus()[0]?.model ?? "?", cpu_id: null, cpu_flags: null };
   try {
@@ -496,6 +514,7 @@ async function main() {
   }
   console.log("[bench] counting the native TensorFlow ops of one step …");
   for (const name of names) models[name].tfjs.profile = profileStep(built[name]);
+  const failureChecks = failureChecksMs();
   Object.values(built).forEach((model) => model.dispose());
 
   let wasm = { error: "skipped (smoke run)" };
@@ -553,6 +572,11 @@ async function main() {
     wasm_backend: wasm.error ? { error: wasm.error } : { backend: wasm.backend },
     memory_after_steps: memory,
     kernel,
+    // Per live update (every 25-100 steps in the notebooks), against the MLP step of this run.
+    failure_checks: {
+      ...failureChecks,
+      share_of_mlp_step: failureChecks.ms_per_live_update / models.mlp?.tfjs.median_ms,
+    },
   };
   fs.writeFileSync(path.join(root, OUTPUT), `${JSON.stringify(report, null, 2)}\n`);
 

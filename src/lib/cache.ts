@@ -151,8 +151,10 @@ export async function loadOrTrainGenerator<T extends StepMetrics = StepMetrics>(
     const { history, seconds } = JSON.parse(fs.readFileSync(path.join(cachePath, "history.json"), "utf8"));
     return { history, seconds, fromCache: true, cachePath };
   }
+  startAgain(args.generator, args.discriminator, args.averaged);
   const started = Date.now();
   const history = await args.train();
+  forgetStart(args.generator, args.discriminator);
   const seconds = (Date.now() - started) / 1000;
   await writeCacheEntry(cachePath, async (folder) => {
     for (const [model, modelFolder] of models)
@@ -161,6 +163,36 @@ export async function loadOrTrainGenerator<T extends StepMetrics = StepMetrics>(
     fs.writeFileSync(path.join(folder, "settings.json"), `${JSON.stringify(args.settings, null, 2)}\n`);
   });
   return { history, seconds, fromCache: false, cachePath };
+}
+
+/** Each network's weights from before `loadOrTrainGenerator` first trained it, until that training completes. */
+const startingWeights = new WeakMap<tf.LayersModel, tf.Tensor[]>();
+
+/**
+ * Remembers the networks' weights before their first training; when an earlier training of the
+ * same networks did not complete (it was stopped, or failed), puts those weights back instead, so
+ * that a rerun starts again rather than continuing from where it stopped. The averaged copy
+ * starts as a copy of the generator.
+ */
+function startAgain(generator: tf.LayersModel, discriminator: tf.LayersModel, averaged?: tf.LayersModel): void {
+  for (const model of [generator, discriminator]) {
+    const start = startingWeights.get(model);
+    if (start === undefined)
+      startingWeights.set(
+        model,
+        model.getWeights().map((w) => tf.keep(w.clone())),
+      );
+    else model.setWeights(start);
+  }
+  averaged?.setWeights(startingWeights.get(generator) as tf.Tensor[]);
+}
+
+/** Forgets (and frees) the starting weights of networks whose training completed. */
+function forgetStart(...models: tf.LayersModel[]): void {
+  for (const model of models) {
+    tf.dispose(startingWeights.get(model));
+    startingWeights.delete(model);
+  }
 }
 
 /** Whether process `pid` still runs (then its partial folder may still be being written). */

@@ -137,10 +137,15 @@ export function createGan(args: CreateGanArgs): Gan {
   };
 }
 
+/** Frees the state of both optimisers; the networks stay (e.g. trained networks kept for sampling). */
+export function disposeOptimizers(gan: Gan): void {
+  gan.generatorOptimizer.dispose();
+  gan.discriminatorOptimizer.dispose();
+}
+
 /** Frees the weights of both networks and the state of both optimisers. */
 export function disposeGan(gan: Gan): void {
   gan.generator.dispose();
   gan.discriminator.dispose();
-  gan.generatorOptimizer.dispose();
-  gan.discriminatorOptimizer.dispose();
+  disposeOptimizers(gan);
 }

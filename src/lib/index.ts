@@ -86,7 +86,7 @@ export {
   type NoiseSamplerArgs,
 } from "./noise";
 export { chooseSettings, isQuickMode, QUICK_MODE_VARIABLE } from "./settings";
-export { createGan, disposeGan, type CreateGanArgs, type Gan } from "./gan";
+export { createGan, disposeGan, disposeOptimizers, type CreateGanArgs, type Gan } from "./gan";
 export {
   trainDiscriminatorStep,
   trainGan,
@@ -117,6 +117,8 @@ export {
   formatMetrics,
   formatProgress,
   trainGanLive,
+  lastLiveTraining,
+  type LiveTraining,
   type LiveTrainingDisplay,
   type LiveTrainingDisplayArgs,
   type TrainGanLiveArgs,
@@ -162,3 +164,13 @@ export {
   watchTensorLeaks,
   type LeakReport,
 } from "./leaks";
+export { listenForInterrupt, TrainingStopped, type InterruptListener, type ListenForInterruptArgs } from "./interrupt";
+export {
+  checkCollapse,
+  checkDWinning,
+  checkNoProgress,
+  FAILURE_RULES,
+  formatFlag,
+  type FailureFlag,
+  type FailureRules,
+} from "./failures";

@@ -15,7 +15,7 @@ import { buildConditionalMlpDiscriminator, buildConditionalMlpGenerator } from "
 import { buildConvDiscriminator, buildConvGenerator, buildDcganDiscriminator, buildDcganGenerator } from "./conv";
 import { buildMlpDiscriminator, buildMlpGenerator } from "./mlp";
 import type { NoiseDistribution } from "./noise";
-import { createGan, type CreateGanArgs } from "./gan";
+import { createGan, disposeOptimizers, type CreateGanArgs } from "./gan";
 import { createObjective, type ObjectiveSpec } from "./losses";
 import { trainGan, type StepMetrics } from "./steps";
 
@@ -106,8 +106,7 @@ export async function runGanJob(job: GanJob, onStep?: (step: number) => void): P
           },
         });
       } finally {
-        gan.generatorOptimizer.dispose();
-        gan.discriminatorOptimizer.dispose();
+        disposeOptimizers(gan);
         tf.dispose([data.images, data.labels]);
       }
     },

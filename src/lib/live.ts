@@ -3,6 +3,16 @@ import { tf } from "./backend";
 import { assertInteger } from "./checks";
 import { lossFigure } from "./figures";
 import { renderSampleGrid, type SampleGridArgs } from "./grids";
+import {
+  checkCollapse,
+  checkDWinning,
+  checkNoProgress,
+  FAILURE_RULES,
+  formatFlag,
+  type FailureFlag,
+  type FailureRules,
+} from "./failures";
+import { listenForInterrupt, TrainingStopped } from "./interrupt";
 import { notebookChannel } from "./notebook";
 import { trainStep, type StepMetrics, type TrainGanArgs } from "./steps";
 
@@ -31,10 +41,16 @@ export function formatProgress(step: number, totalSteps: number, elapsedMs: numb
 
 /** One output area that a training loop updates in place. */
 export interface LiveTrainingDisplay {
-  /** Redraws the progress line, the loss curves and, when given, the latest sample grid. */
-  update(history: StepMetrics[], gridPng?: Uint8Array): void;
-  /** Ends the live view: a summary line, the last grid, and a pointer to the final figures. */
-  finish(history: StepMetrics[], gridPng?: Uint8Array): void;
+  /**
+   * Redraws the progress line (with `notes`, e.g. failure flags, below it), the loss curves and,
+   * when given, the latest sample grid.
+   */
+  update(history: StepMetrics[], gridPng?: Uint8Array, notes?: string[]): void;
+  /**
+   * Ends the live view: a summary line (`outcome`, default "done"), the last grid, and a pointer
+   * to the final figures.
+   */
+  finish(history: StepMetrics[], gridPng?: Uint8Array, outcome?: string): void;
 }
 
 export interface LiveTrainingDisplayArgs {
@@ -73,23 +89,22 @@ export function createLiveTrainingDisplay({
     }
   };
   return {
-    update(history, gridPng) {
+    update(history, gridPng, notes = []) {
       const last = history[history.length - 1];
       if (last === undefined) return;
-      send("progress", {
-        "text/plain": `${formatProgress(last.step, totalSteps, Date.now() - startedAt)}\n${formatMetrics(last)}`,
-      });
+      const progress = formatProgress(last.step, totalSteps, Date.now() - startedAt);
+      send("progress", { "text/plain": [progress, formatMetrics(last), ...notes].join("\n") });
       send("plot", {
         "application/vnd.plotly.v1+json": lossFigure(history, title),
         "text/plain": `<live loss curves, step ${last.step}>`,
       });
       showGrid(gridPng);
     },
-    finish(history, gridPng) {
+    finish(history, gridPng, outcome = "done") {
       const elapsed = Date.now() - startedAt;
       const steps = history.length;
       send("progress", {
-        "text/plain": `done: ${steps} steps in ${formatDuration(elapsed)} (${((1000 * steps) / Math.max(elapsed, 1)).toFixed(1)} steps/s)`,
+        "text/plain": `${outcome}: ${steps} steps in ${formatDuration(elapsed)} (${((1000 * steps) / Math.max(elapsed, 1)).toFixed(1)} steps/s)`,
       });
       send("plot", { "text/plain": "(the final loss curves are shown below)" });
       showGrid(gridPng);
@@ -109,40 +124,87 @@ export interface TrainGanLiveArgs extends TrainGanArgs {
   drawSamples?: () => tf.Tensor;
   /** How the samples are tiled (columns, row labels, …). */
   grid?: SampleGridArgs;
+  /** The failure rules checked at each live update (see failures.ts); null turns the checks off. */
+  failureRules?: FailureRules | null;
+  /**
+   * For the collapse rule: the digits read in the drawn samples, e.g.
+   * `(samples) => countPredictedDigits(classifier.model, samples)`. Without it collapse is not checked.
+   */
+  countDigits?: (samples: tf.Tensor) => ArrayLike<number>;
 }
 
-/** Resolves after the event loop has had a turn (a macrotask), so that signals and I/O get seen. */
-function nextMacrotask(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/** The latest live training: its history so far, and whether it still runs. */
+export interface LiveTraining {
+  history: StepMetrics[];
+  /** The failures flagged so far, each rule once, in the order they fired. */
+  flags: FailureFlag[];
+  totalSteps: number;
+  running: boolean;
+}
+
+let latest: LiveTraining | null = null;
+
+/**
+ * The latest `trainGanLive` of this kernel, also after it was stopped by the interrupt (when the
+ * cell ends with an error and returns nothing): `lastLiveTraining()?.history`. Null before the first.
+ */
+export function lastLiveTraining(): LiveTraining | null {
+  return latest;
 }
 
 /**
  * `trainGan` with a live view in the cell's output: every `every` steps the progress line, the
- * loss curves and a grid of `drawSamples()` are redrawn in place, and the loop lets the event
- * loop run once. What it draws is disposed as soon as it is shown. Returns every step's metrics.
+ * loss curves and a grid of `drawSamples()` are redrawn in place. What it draws is disposed as
+ * soon as it is shown. The kernel's interrupt (JupyterLab's stop button) stops it at the next
+ * step boundary, within about a tenth of a second: it then throws `TrainingStopped` ("stopped at
+ * step 1,240 of 8,000: …"), the networks keep the weights of the last step, and its history stays
+ * in `lastLiveTraining()`. Returns every step's metrics.
  */
 export async function trainGanLive(args: TrainGanLiveArgs): Promise<StepMetrics[]> {
   const { gan, batches, steps, firstStep = 1, onStep, title, every, drawSamples, grid } = args;
+  const { failureRules = FAILURE_RULES, countDigits } = args;
   assertInteger("steps", steps, 0);
   assertInteger("every", every);
   const live = createLiveTrainingDisplay({ totalSteps: steps, title });
+  const history: StepMetrics[] = [];
+  const training: LiveTraining = { history, flags: [], totalSteps: steps, running: true };
+  latest = training;
+  const flag = (found: FailureFlag | null) => {
+    if (found === null || training.flags.some((f) => f.rule === found.rule)) return;
+    training.flags.push(found);
+    console.log(formatFlag(found));
+  };
   const drawGrid = () => {
     if (drawSamples === undefined) return undefined;
     const samples = tf.tidy(drawSamples);
     try {
+      if (failureRules !== null && countDigits !== undefined)
+        flag(checkCollapse(countDigits(samples), history[history.length - 1]?.step ?? 0, failureRules));
       return renderSampleGrid(samples, grid);
     } finally {
       samples.dispose();
     }
   };
-  const history: StepMetrics[] = [];
-  for (let step = firstStep; step < firstStep + steps; step++) {
-    const metrics = { step, ...trainStep(gan, batches) };
-    history.push(metrics);
-    onStep?.(metrics);
-    if ((step - firstStep + 1) % every !== 0) continue;
-    live.update(history, drawGrid());
-    await nextMacrotask();
+  const update = () => {
+    if (failureRules !== null) [checkDWinning, checkNoProgress].forEach((rule) => flag(rule(history, failureRules)));
+    live.update(history, drawGrid(), training.flags.map(formatFlag));
+  };
+  const interrupt = listenForInterrupt();
+  try {
+    for (let step = firstStep; step < firstStep + steps; step++) {
+      await interrupt.pause();
+      if (interrupt.requested) {
+        live.finish(history, drawGrid(), "stopped");
+        throw new TrainingStopped(step - 1, firstStep + steps - 1);
+      }
+      const metrics = { step, ...trainStep(gan, batches) };
+      history.push(metrics);
+      onStep?.(metrics);
+      if ((step - firstStep + 1) % every === 0) update();
+    }
+  } finally {
+    interrupt.close();
+    training.running = false;
   }
   live.finish(history, drawGrid());
   return history;

@@ -42,3 +42,53 @@ describe("cache entries", () => {
     fs.rmSync(dir, { recursive: true });
   });
 });
+
+describe("a training stopped half-way and run again", () => {
+  it("starts again from the networks' first weights, so the cache holds what a clean run makes", async () => {
+    const {
+      buildMlpDiscriminator,
+      buildMlpGenerator,
+      createBatchStream,
+      createGan,
+      disposeOptimizers,
+      loadMnist,
+      trainGan,
+    } = await import("../lib");
+    const { loadOrTrainGenerator } = await import("../lib/cache");
+    const data = loadMnist({ seed: 1 });
+    const build = () => ({
+      generator: buildMlpGenerator({ latentSize: 8, hiddenUnits: [16], seed: 1 }),
+      discriminator: buildMlpDiscriminator({ hiddenUnits: [16], leakyAlpha: 0.2, seed: 2 }),
+    });
+    const trainFor = (nets: ReturnType<typeof build>, steps: number) => {
+      const gan = createGan({ ...nets, learningRate: 1e-2, seed: 3 });
+      try {
+        return trainGan({ gan, batches: createBatchStream(data, { batchSize: 8, seed: 4 }), steps });
+      } finally {
+        disposeOptimizers(gan);
+      }
+    };
+    const clean = build();
+    trainFor(clean, 3);
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "gan-kit-restart-"));
+    const nets = build();
+    const args = { cacheDir, name: "restart", settings: { steps: 3 }, ...nets };
+    await assert.rejects(
+      loadOrTrainGenerator({
+        ...args,
+        train: () => {
+          trainFor(nets, 2);
+          throw new Error("stopped at step 2");
+        },
+      }),
+      /stopped at step 2/,
+    );
+    const again = await loadOrTrainGenerator({ ...args, train: async () => trainFor(nets, 3) });
+    assert.equal(again.fromCache, false);
+    const weights = (model: { getWeights(): { dataSync(): ArrayLike<number> }[] }) =>
+      model.getWeights().map((w) => Array.from(w.dataSync()));
+    assert.deepEqual(weights(nets.generator), weights(clean.generator));
+    assert.deepEqual(weights(nets.discriminator), weights(clean.discriminator));
+    fs.rmSync(cacheDir, { recursive: true });
+  });
+});

@@ -6,11 +6,15 @@ import {
   buildMlpGenerator,
   createBatchStream,
   createGan,
+  FAILURE_RULES,
   generateImages,
   loadMnist,
   tf,
   trainGan,
+  lastLiveTraining,
   trainGanLive,
+  TrainingStopped,
+  type FailureRules,
   type Gan,
 } from "../lib";
 
@@ -54,22 +58,98 @@ describe("trainGanLive", () => {
     assert.equal(draws, 6 / 2 + 1);
   });
 
-  it("lets the event loop run between live updates (a macrotask, not only microtasks)", async () => {
+  it("lets the event loop run during the loop (a macrotask about every 100 ms, not only microtasks)", async () => {
     const gan = tinyGan();
     let ticks = 0;
     const timer = setInterval(() => ticks++, 0);
+    const slowStep = () => {
+      const until = Date.now() + 40;
+      while (Date.now() < until);
+    };
     try {
       await trainGanLive({
         gan,
         batches: createBatchStream(data, { batchSize: 8, seed: 4 }),
-        steps: 4,
-        every: 1,
+        steps: 10,
+        every: 100,
         title: "t",
+        onStep: slowStep,
       });
     } finally {
       clearInterval(timer);
     }
-    assert.ok(ticks >= 2, `a timer ran ${ticks} times during the loop`);
+    assert.ok(ticks >= 2, `a timer ran ${ticks} times during 400 ms of training`);
+  });
+
+  it("stops at the next step boundary on the interrupt, keeps what it made, and gives SIGINT back", async () => {
+    const gan = tinyGan();
+    const handlers = process.listeners("SIGINT");
+    const stopAt = 3;
+    const error = await trainGanLive({
+      gan,
+      batches: createBatchStream(data, { batchSize: 8, seed: 4 }),
+      steps: 6,
+      every: 2,
+      title: "t",
+      onStep: ({ step }) => {
+        if (step === stopAt) process.emit("SIGINT");
+      },
+    }).catch((e: unknown) => e);
+    assert.ok(error instanceof TrainingStopped, String(error));
+    assert.equal(error.message, "stopped at step 3 of 6: the networks keep the weights of step 3");
+    assert.equal(error.stack, `TrainingStopped: ${error.message}`, "one clean line, no trace");
+    const training = lastLiveTraining();
+    assert.deepEqual(
+      training?.history.map((m) => m.step),
+      [1, 2, 3],
+    );
+    assert.equal(training?.running, false);
+    assert.deepEqual(process.listeners("SIGINT"), handlers);
+  });
+
+  it("hears a real SIGINT sent to the process while it trains", async () => {
+    const gan = tinyGan();
+    const error = await trainGanLive({
+      gan,
+      batches: createBatchStream(data, { batchSize: 8, seed: 4 }),
+      steps: 200,
+      every: 50,
+      title: "t",
+      onStep: ({ step }) => {
+        if (step === 2) process.kill(process.pid, "SIGINT");
+        const until = Date.now() + 5;
+        while (Date.now() < until);
+      },
+    }).catch((e: unknown) => e);
+    assert.ok(error instanceof TrainingStopped, String(error));
+    assert.ok(error.step >= 2 && error.step < 200, `stopped at step ${error.step}`);
+  });
+
+  it("flags failures at its live updates, each rule once, and not when the checks are off", async () => {
+    const run = (failureRules: FailureRules | null) =>
+      trainGanLive({
+        gan: tinyGan(),
+        batches: createBatchStream(data, { batchSize: 8, seed: 4 }),
+        steps: 8,
+        every: 2,
+        title: "t",
+        drawSamples: () => tf.zeros([4, 784]),
+        countDigits: () => [4, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+        // Rules no real run would meet: every D(G(z)) is below 2, so D "wins" once a window of 2 steps ran.
+        failureRules,
+      });
+    await run({ ...FAILURE_RULES, window: 2, fakeBelow: 2 });
+    const flags = lastLiveTraining()?.flags ?? [];
+    assert.deepEqual(
+      flags.map((f) => [f.rule, f.step]),
+      [
+        ["D winning", 2],
+        ["collapse", 2],
+      ],
+    );
+    assert.match(flags[0].seen, /G's gradient norm not measured/);
+    await run(null);
+    assert.deepEqual(lastLiveTraining()?.flags, []);
   });
 
   it("names a bad `every`", async () => {

@@ -1,0 +1,153 @@
+"""The kernel's interrupt (JupyterLab's stop button) stops a training cell at once and leaves the
+kernel usable: notebooks 01, 03 and 06, in quick mode with a training made long enough to stop.
+
+For each: run the notebook's cells up to its training cell, ask for 100,000 steps, start the cell,
+interrupt the kernel after a few seconds, and require the reply within 2 s, no step after the reply
+(the history is as long 3 s later), the networks usable in the next cell, and a rerun of the cell
+that works. A loop that ignores the interrupt must fail the same check.
+"""
+
+import os
+import pathlib
+import queue
+import time
+
+import nbformat
+import pytest
+from jupyter_client.manager import start_new_kernel
+
+NOTEBOOKS = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
+REPLY_WITHIN_S = 2.0
+# After an error tslab aborts the requests of the next 200 ms (as tests/nbval_tslab.py notes).
+TSLAB_ERROR_PAUSE_S = 0.3
+
+
+class Kernel:
+    """A tslab kernel in notebooks/, in quick mode."""
+
+    def __init__(self):
+        env = {**os.environ, "GAN_QUICK": "1"}
+        self.km, self.kc = start_new_kernel(kernel_name="tslab", cwd=str(NOTEBOOKS), startup_timeout=60, env=env)
+
+    def reply_to(self, msg_id, timeout):
+        while True:
+            reply = self.kc.get_shell_msg(timeout=timeout)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply["content"]
+
+    def output_of(self, msg_id, name):
+        """What the request wrote to stdout or stderr, up to the kernel's return to idle."""
+        text = []
+        while True:
+            try:
+                msg = self.kc.get_iopub_msg(timeout=30)
+            except queue.Empty:
+                return "".join(text)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                return "".join(text)
+            if msg["msg_type"] == "stream" and msg["content"]["name"] == name:
+                text.append(msg["content"]["text"])
+
+    def run(self, code, timeout=600):
+        """Runs a cell to its end; returns its reply status and what it printed (stdout + stderr)."""
+        msg_id = self.kc.execute(code)
+        status = self.reply_to(msg_id, timeout).get("status")
+        return status, self.output_of(msg_id, "stdout")
+
+    def close(self):
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+
+@pytest.fixture
+def kernel():
+    k = Kernel()
+    yield k
+    k.close()
+
+
+def cells_up_to(notebook, marker):
+    """The code cells of a notebook before the one containing `marker`, and that cell."""
+    cells = [c.source for c in nbformat.read(NOTEBOOKS / notebook, as_version=4).cells if c.cell_type == "code"]
+    index = next(i for i, source in enumerate(cells) if marker in source)
+    return cells[:index], cells[index]
+
+
+def check_interrupt(kernel, cell, steps_code, after_s=4.0):
+    """Starts `cell`, interrupts it after `after_s`, and checks the reply time and that no step
+    runs after the reply; `steps_code` is an expression for the number of steps done.
+    Returns the interrupted cell's reply status and what it wrote to stderr."""
+    msg_id = kernel.kc.execute(cell)
+    time.sleep(after_s)
+    sent = time.monotonic()
+    kernel.km.interrupt_kernel()
+    reply = kernel.reply_to(msg_id, timeout=120)
+    waited = time.monotonic() - sent
+    stderr = kernel.output_of(msg_id, "stderr")
+    assert waited <= REPLY_WITHIN_S, f"the cell replied {waited:.1f} s after the interrupt"
+    if reply.get("status") == "error":
+        time.sleep(TSLAB_ERROR_PAUSE_S)
+    status, first = kernel.run(f"console.log({steps_code})")
+    time.sleep(3)
+    _, later = kernel.run(f"console.log({steps_code})")
+    assert status == "ok" and int(first) > 0, (status, first)
+    assert first == later, f"steps ran after the reply: {first.strip()} then {later.strip()}"
+    return reply.get("status"), stderr
+
+
+def prepare(kernel, notebook, marker):
+    """Runs the cells before the training cell, with 100,000 steps asked for from the settings cell
+    on (so that what is derived from the steps, e.g. a step-size decay, fits them); returns that cell."""
+    before, cell = cells_up_to(notebook, marker)
+    for source in before:
+        status, printed = kernel.run(source)
+        assert status == "ok", (notebook, source[:200], printed[-2000:])
+        if "const settings = chooseSettings(" in source:
+            assert kernel.run("settings.steps = 100000;")[0] == "ok"
+    return cell
+
+
+def test_notebook_01_stops_at_a_step_and_a_rerun_continues(kernel):
+    cell = prepare(kernel, "01-recall-gan.ipynb", "const live = createLiveTrainingDisplay(")
+    status, stderr = check_interrupt(kernel, cell, "history.length")
+    assert status == "ok" and stderr == "", (status, stderr)
+    status, shape = kernel.run("console.log((generator.predict(fixedNoise) as tf.Tensor).shape)")
+    assert status == "ok" and "64, 784" in shape, shape
+    _, done = kernel.run("console.log(history.length)")
+    assert kernel.run(f"settings.steps = {int(done) + 5};")[0] == "ok"
+    status, _ = kernel.run(cell)
+    _, after = kernel.run("console.log(history.length)")
+    assert status == "ok" and int(after) == int(done) + 5, (status, done, after)
+
+
+@pytest.mark.parametrize("notebook, marker, sample, result", [
+    ("03-conditional-gan.ipynb", "const withL1 = await loadOrTrainGenerator(",
+     "generateImages(generator, tf.zeros([2, settings.latentSize]) as tf.Tensor2D, [1, 2])", "withL1"),
+    ("06-dcgan.ipynb", 'const seedRun = await run("seed DCGAN"', "generateImages(seedG, fixedNoise)", "seedRun.result"),
+])
+def test_cached_training_stops_with_one_line_and_a_rerun_starts_again(kernel, notebook, marker, sample, result):
+    cell = prepare(kernel, notebook, marker)
+    steps = 'require("gan-kit").lastLiveTraining().history.length'
+    status, stderr = check_interrupt(kernel, cell, steps)
+    assert status == "error", status
+    assert "stopped at step" in stderr and "the networks keep the weights of step" in stderr, stderr
+    assert "    at " not in stderr, f"a stack trace instead of one line:\n{stderr}"
+    status, shape = kernel.run(f"console.log({sample}.shape[0])")
+    assert status == "ok" and int(shape) > 0, shape
+    # The rerun trains 7 steps (or loads them, when data/ holds such a run already).
+    assert kernel.run("settings.steps = 7;")[0] == "ok"
+    status, printed = kernel.run(cell)
+    assert status == "ok", printed[-2000:]
+    _, trained = kernel.run(f"console.log({result}.history.length)")
+    assert int(trained) == 7, trained
+
+
+def test_the_check_fails_on_a_loop_that_ignores_the_interrupt(kernel):
+    # Awaits only resolved promises: the event loop never turns, so no signal handler runs.
+    ignoring = """const counter = { n: 0 };
+const until = Date.now() + 9000;
+while (Date.now() < until) { counter.n++; await Promise.resolve(); }"""
+    with pytest.raises(AssertionError, match="replied .* s after the interrupt"):
+        check_interrupt(kernel, ignoring, "counter.n", after_s=2.0)
