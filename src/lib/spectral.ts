@@ -33,6 +33,9 @@ export function powerIterationStep(kernel: tf.Tensor2D, u: tf.Tensor1D): { sigma
   });
 }
 
+/** Power-iteration steps when a layer is built, as in PyTorch. */
+const INITIAL_POWER_ITERATIONS = 15;
+
 export interface SpectralNormDenseArgs {
   units: number;
   /** Activation after the normalised product, e.g. "linear" (default) or "relu". */
@@ -87,6 +90,15 @@ export class SpectralNormDense extends tf.layers.Layer {
       undefined,
       false,
     );
+    // As torch.nn.utils.parametrizations.spectral_norm does: u starts as a unit vector after a
+    // few power iterations, so that σ(W) is right before the first training step too (a raw
+    // N(0, 1) vector of 256 numbers would scale it by about 16).
+    tf.tidy(() => {
+      const kernel = this.kernel!.read() as tf.Tensor2D;
+      let u = normalize((this.u!.read() as tf.Tensor1D).reshape([1, this.units])) as tf.Tensor2D;
+      for (let i = 0; i < INITIAL_POWER_ITERATIONS; i++) u = iterateRows(kernel, u).u;
+      this.u!.write(u.reshape([this.units]));
+    });
     this.built = true;
   }
 

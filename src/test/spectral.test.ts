@@ -32,6 +32,26 @@ const singularValues = [3, 1.5, 0.7, 0.2];
 const w = matrixWithSingularValues(6, 4, singularValues);
 
 describe("spectral normalisation", () => {
+  it("reports σ(W) before any training step close to a float64 reference (many power iterations)", () => {
+    const layer = spectralNormDense({ units: 256, inputShape: [512], seed: 5 });
+    layer.apply(tf.zeros([1, 512])); // builds the layer; inference changes nothing
+    const w = (layer.getWeights()[0].arraySync() as number[][]).map((row) => Float64Array.from(row));
+    // Reference: 2,000 power iterations in float64 on WᵀW from a fixed start.
+    let x = Float64Array.from({ length: 256 }, (_, j) => Math.cos(j + 1));
+    let sigma = 0;
+    for (let it = 0; it < 2000; it++) {
+      const wx = w.map((row) => row.reduce((sum, value, j) => sum + value * x[j], 0));
+      const next = new Float64Array(256);
+      w.forEach((row, i) => row.forEach((value, j) => (next[j] += value * wx[i])));
+      const norm = Math.sqrt(next.reduce((sum, value) => sum + value * value, 0));
+      sigma = Math.sqrt(norm);
+      x = next.map((value) => value / norm);
+    }
+    const read = (layer as unknown as { currentSigma(): number }).currentSigma();
+    assert.ok(sigma > 1.5 && sigma < 2.5, `reference σ ${sigma}: a Glorot 512×256 matrix has σ about 2`);
+    assert.ok(Math.abs(read - sigma) / sigma < 0.03, `σ read before training ${read}, reference ${sigma}`);
+  });
+
   it("power iteration finds the largest singular value of a matrix built with known ones", () => {
     const kernel = tf.tensor2d(w);
     let u = tf.tensor1d([0.3, -0.2, 0.5, 0.1]);
