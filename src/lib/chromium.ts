@@ -24,6 +24,18 @@ let chromiumNoticeShown = false;
  * Chromium is installed.
  */
 export function renderFigurePng(figure: Figure): Uint8Array | null {
+  const url = renderFigure(figure, "png");
+  return url === null ? null : new Uint8Array(Buffer.from(url.slice(url.indexOf(",") + 1), "base64"));
+}
+
+/** The same rendering as SVG text (its labels as text, e.g. to check them); null without Chromium. */
+export function renderFigureSvg(figure: Figure): string | null {
+  const url = renderFigure(figure, "svg");
+  return url === null ? null : decodeURIComponent(url.slice(url.indexOf(",") + 1));
+}
+
+/** `Plotly.toImage` of the figure in headless Chromium, as a data URL. */
+function renderFigure(figure: Figure, format: "png" | "svg"): string | null {
   const chromium = findChromium();
   if (chromium === null) {
     if (!chromiumNoticeShown) {
@@ -42,15 +54,18 @@ export function renderFigurePng(figure: Figure): Uint8Array | null {
   try {
     const page = path.join(dir, "figure.html");
     const json = JSON.stringify(figure).replace(/</g, "\\u003c");
+    // The page says it is UTF-8: without that Chromium may read it as Windows-1252, and a
+    // legend's "−log σ(s)" comes out as "âˆ’log Ïƒ(s)".
     fs.writeFileSync(
       page,
-      `<!doctype html><html><body><pre id="out"></pre>
+      `<!doctype html><html><head><meta charset="utf-8"></head><body><pre id="out"></pre>
 <script src="file://${plotly}"></script>
 <script>
-Plotly.toImage(${json}, { format: "png", width: ${width}, height: ${height}, scale: 1 })
-  .then((url) => { document.getElementById("out").textContent = "PNG " + url; },
+Plotly.toImage(${json}, { format: "${format}", width: ${width}, height: ${height}, scale: 1 })
+  .then((url) => { document.getElementById("out").textContent = "IMAGE " + url; },
         (error) => { document.getElementById("out").textContent = "ERROR " + error; });
 </script></body></html>`,
+      "utf8",
     );
     const result = spawnSync(
       chromium,
@@ -71,13 +86,13 @@ Plotly.toImage(${json}, { format: "png", width: ${width}, height: ${height}, sca
       ],
       { encoding: "utf8", timeout: 60_000 },
     );
-    const match = /PNG data:image\/png;base64,([A-Za-z0-9+/=]+)/.exec(result.stdout ?? "");
+    const match = /IMAGE (data:image\/[^\s<]+)/.exec(result.stdout ?? "");
     if (match === null) {
       const said =
         /ERROR [^<]*/.exec(result.stdout ?? "")?.[0] ?? result.error?.message ?? `exit status ${result.status}`;
-      throw new Error(`plotly could not render the figure to PNG in ${chromium}: ${said}`);
+      throw new Error(`plotly could not render the figure to ${format.toUpperCase()} in ${chromium}: ${said}`);
     }
-    return new Uint8Array(Buffer.from(match[1], "base64"));
+    return match[1].replace(/&amp;/g, "&");
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

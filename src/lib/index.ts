@@ -109,7 +109,7 @@ export {
   type LinesFigureArgs,
   type Series,
 } from "./figures";
-export { CHROMIUM_PATHS, findChromium, renderFigurePng } from "./chromium";
+export { CHROMIUM_PATHS, findChromium, renderFigurePng, renderFigureSvg } from "./chromium";
 export { isNotebook, showBundle, showFigure, showPng } from "./notebook";
 export {
   createLiveTrainingDisplay,

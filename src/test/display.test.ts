@@ -83,6 +83,34 @@ describe("renderFigurePng", () => {
       assert.deepEqual(nativeTfjs().node.decodePng(png, 3).shape, [200, 320, 3]);
     },
   );
+
+  it(
+    "keeps non-ASCII text of titles, axes and legends (the page is read as UTF-8)",
+    { skip: findChromium() === null && "no Chromium installed (scripts/setup.mjs installs it)" },
+    async () => {
+      const { renderFigureSvg } = await import("../lib");
+      const figure = (legend: string, title: string, x = "x", y = "y") => ({
+        data: [{ type: "scatter", name: legend, x: [1, 2], y: [2, 1] }],
+        layout: { title: { text: title }, xaxis: { title: { text: x } }, yaxis: { title: { text: y } } },
+      });
+      // Notebook 02's first legend alone: with no charset declared, Chromium read this page as
+      // Windows-1252 ("loss âˆ’log Ïƒ(s)"); pages with more non-ASCII text happened to pass.
+      const cases: Array<[ReturnType<typeof figure>, string[]]> = [
+        [figure("loss −log σ(s)", "Binary cross-entropy against label 1"), ["loss −log σ(s)"]],
+        [
+          figure("χ² of 2p_g ‖ p_d + p_g", "D = ½", "x₁ → x₂", "−1 … +1"),
+          ["χ² of 2p_g ‖ p_d + p_g", "D = ½", "x₁ → x₂", "−1 … +1"],
+        ],
+      ];
+      for (const [fig, texts] of cases) {
+        const svg = renderFigureSvg({ ...fig, layout: { ...fig.layout, showlegend: true, width: 480, height: 300 } });
+        assert.ok(svg !== null);
+        const shown = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+        for (const text of texts)
+          assert.ok(shown.includes(text), `"${text}" not among the SVG's texts: ${JSON.stringify(shown)}`);
+      }
+    },
+  );
 });
 
 describe("linesFigure", () => {
