@@ -131,6 +131,8 @@ export interface TrainGanLiveArgs extends TrainGanArgs {
    * `(samples) => countPredictedDigits(classifier.model, samples)`. Without it collapse is not checked.
    */
   countDigits?: (samples: tf.Tensor) => ArrayLike<number>;
+  /** Called once per rule when it first holds; by default prints `formatFlag(flag)` in the cell's output. */
+  onFlag?: (flag: FailureFlag) => void;
 }
 
 /** The latest live training: its history so far, and whether it still runs. */
@@ -162,7 +164,7 @@ export function lastLiveTraining(): LiveTraining | null {
  */
 export async function trainGanLive(args: TrainGanLiveArgs): Promise<StepMetrics[]> {
   const { gan, batches, steps, firstStep = 1, onStep, title, every, drawSamples, grid } = args;
-  const { failureRules = FAILURE_RULES, countDigits } = args;
+  const { failureRules = FAILURE_RULES, countDigits, onFlag = (flag) => console.log(formatFlag(flag)) } = args;
   assertInteger("steps", steps, 0);
   assertInteger("every", every);
   const live = createLiveTrainingDisplay({ totalSteps: steps, title });
@@ -172,7 +174,7 @@ export async function trainGanLive(args: TrainGanLiveArgs): Promise<StepMetrics[
   const flag = (found: FailureFlag | null) => {
     if (found === null || training.flags.some((f) => f.rule === found.rule)) return;
     training.flags.push(found);
-    console.log(formatFlag(found));
+    onFlag(found);
   };
   const drawGrid = () => {
     if (drawSamples === undefined) return undefined;

@@ -137,9 +137,12 @@ describe("trainGanLive", () => {
         countDigits: () => [4, 0, 0, 0, 0, 0, 0, 0, 0, 0],
         // Rules no real run would meet: every D(G(z)) is below 2, so D "wins" once a window of 2 steps ran.
         failureRules,
+        onFlag: (flag) => heard.push(flag.rule), // (printing would mix with the test runner's output)
       });
+    const heard: string[] = [];
     await run({ ...FAILURE_RULES, window: 2, fakeBelow: 2 });
     const flags = lastLiveTraining()?.flags ?? [];
+    assert.deepEqual(heard, ["D winning", "collapse"]);
     assert.deepEqual(
       flags.map((f) => [f.rule, f.step]),
       [
