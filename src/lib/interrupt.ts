@@ -40,7 +40,7 @@ export interface ListenForInterruptArgs {
   everyMs?: number;
 }
 
-let current: { close(): void } | null = null;
+let current: { close(): void; closeLater(): void } | null = null;
 
 /**
  * Takes the interrupt (SIGINT) over until `close()`: the handlers that had it are set aside and
@@ -52,7 +52,9 @@ let current: { close(): void } | null = null;
  */
 export function listenForInterrupt({ everyMs = 100 }: ListenForInterruptArgs = {}): InterruptListener {
   if (!(everyMs >= 0)) throw new Error(`everyMs must be >= 0, got ${everyMs}`);
-  current?.close();
+  // A listener left open (a crashed loop without `finally`) is closed on the event loop's next
+  // turn, like the take-over below: this call may run inside a cell's breakOnSigint stretch.
+  current?.closeLater();
   let requested = false;
   let closed = false;
   let previous: NodeJS.SignalsListener[] | null = null; // set once SIGINT is taken over
@@ -76,6 +78,9 @@ export function listenForInterrupt({ everyMs = 100 }: ListenForInterruptArgs = {
       await new Promise((resolve) => setImmediate(resolve));
       takeOver();
       lastTurn = Date.now();
+    },
+    closeLater() {
+      setImmediate(() => listener.close());
     },
     close() {
       if (closed) return;
