@@ -40,10 +40,15 @@ def stderr_of(cell) -> str:
     return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream" and o.get("name") == "stderr")
 
 
-# Appended to every notebook's run: gan-kit watches for leaked tensors when GAN_LEAK_CHECK is set
-# (tensors the garbage collector found undisposed), and this cell fails when there were any.
+# Appended to every notebook's run (here and by tests/nbval_tslab.py, which imports these two):
+# gan-kit watches for leaked tensors when GAN_LEAK_CHECK is set (tensors the garbage collector
+# found undisposed), and this cell fails when there were any.
 LEAK_CHECK_SOURCE = 'import { assertNoTensorLeaks } from "gan-kit";\nawait assertNoTensorLeaks();'
-os.environ["GAN_LEAK_CHECK"] = "1"
+
+
+def enable_leak_check() -> None:
+    """Sets GAN_LEAK_CHECK for the kernels started from now on."""
+    os.environ["GAN_LEAK_CHECK"] = "1"
 
 
 def execute(path: pathlib.Path, timeout: int) -> tuple[nbformat.NotebookNode, str | None]:
@@ -138,6 +143,7 @@ def main() -> int:
     if not paths:
         print(f"no notebooks found in {NOTEBOOKS}", file=sys.stderr)
         return 1
+    enable_leak_check()
     mode = "quick" if quick_mode() else "full"
     print(f"Running {len(paths)} notebook(s) at {mode} settings with the tslab kernel\n", flush=True)
     args.output.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,6 @@ and tslab 1.0:
   requests for 200 ms, so the plugin waits that out before the next cell runs.
 """
 
-import os
 import time
 from collections import defaultdict
 
@@ -43,6 +42,8 @@ def check_nbval_version(found=None):
 
 
 check_nbval_version()
+
+from run_notebooks import LEAK_CHECK_SOURCE, enable_leak_check  # noqa: E402 (scripts/, via pytest.ini)
 
 
 def _await_reply(self, msg_id, timeout=None):
@@ -88,8 +89,7 @@ nbval_plugin.IPyNbCell.runtest = _runtest
 
 # After a notebook's last cell, one more item runs in the same kernel: gan-kit's tensor leak check
 # (tensors that the garbage collector found undisposed since the kernel loaded gan-kit).
-os.environ["GAN_LEAK_CHECK"] = "1"
-LEAK_CHECK_SOURCE = 'import { assertNoTensorLeaks } from "gan-kit";\nawait assertNoTensorLeaks();'
+enable_leak_check()
 _original_collect = nbval_plugin.IPyNbFile.collect
 
 
