@@ -304,6 +304,31 @@ function failureChecksMs(steps = 8000, repeats = 200) {
   return { history_steps: steps, ms_per_live_update: (performance.now() - started) / repeats };
 }
 
+/**
+ * What following every tensor costs a training step (what `startNotebook()` turns on, so that a
+ * rerun can free the earlier run): the MLP step with a follower like the session's (a Map entry
+ * per tensor made, removed on dispose) against the step without, alternately, repeat by repeat.
+ */
+function trackingCost(model, { repeats, steps }) {
+  const off = [];
+  const on = [];
+  for (let r = 0; r < repeats; r++) {
+    off.push(timeRepeat(model, steps));
+    const made = new Map();
+    const stop = kit.followTensors({
+      made: (tensor) => made.set(tensor.id, tensor),
+      disposed: (tensor) => made.delete(tensor.id),
+    });
+    try {
+      on.push(timeRepeat(model, steps));
+    } finally {
+      stop();
+    }
+  }
+  const paired = on.map((t, r) => t / off[r]);
+  return { model: model.name, off: summary(off), on: summary(on), ratio_paired: median(paired), paired_runs: paired };
+}
+
 function cpuInfo() {
   const info = { cpu: os.cpus()[0]?.model ?? "?", cpu_id: null, cpu_flags: null };
   try {
@@ -515,6 +540,8 @@ async function main() {
   console.log("[bench] counting the native TensorFlow ops of one step …");
   for (const name of names) models[name].tfjs.profile = profileStep(built[name]);
   const failureChecks = failureChecksMs();
+  console.log("[bench] the cost of following tensors (startNotebook) on the MLP step …");
+  const tracking = trackingCost(built.mlp, PLAN.mlp);
   Object.values(built).forEach((model) => model.dispose());
 
   let wasm = { error: "skipped (smoke run)" };
@@ -577,6 +604,8 @@ async function main() {
       ...failureChecks,
       share_of_mlp_step: failureChecks.ms_per_live_update / models.mlp?.tfjs.median_ms,
     },
+    // ms per MLP step without and with every tensor followed, as in a notebook after startNotebook().
+    tensor_tracking: tracking,
   };
   fs.writeFileSync(path.join(root, OUTPUT), `${JSON.stringify(report, null, 2)}\n`);
 
@@ -645,6 +674,11 @@ async function main() {
     );
   console.log(
     `kernel start ${fmt(kernel.kernel_start_s, 2)} s, helper import ${fmt(kernel.helper_import_s, 2)} s${kernel.error ? ` (${kernel.error})` : ""}`,
+  );
+  console.log(
+    `failure checks ${fmt(failureChecks.ms_per_live_update, 3)} ms per live update; following tensors ` +
+      `(startNotebook): MLP step ${fmt(tracking.off.median_ms)} → ${fmt(tracking.on.median_ms)} ms, ` +
+      `paired ratio ${fmt(tracking.ratio_paired, 3)}`,
   );
   console.log(`\nwritten to ${OUTPUT}`);
 }

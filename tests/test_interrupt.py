@@ -7,63 +7,21 @@ interrupt the kernel after a few seconds, and require the reply within 2 s, no s
 that works. A loop that ignores the interrupt must fail the same check.
 """
 
-import os
 import pathlib
-import queue
 import time
 
 import nbformat
 import pytest
-from jupyter_client.manager import start_new_kernel
+
+from tslab_kernel import Kernel
 
 NOTEBOOKS = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
 REPLY_WITHIN_S = 2.0
-# After an error tslab aborts the requests of the next 200 ms (as tests/nbval_tslab.py notes).
-TSLAB_ERROR_PAUSE_S = 0.3
-
-
-class Kernel:
-    """A tslab kernel in notebooks/, in quick mode."""
-
-    def __init__(self):
-        env = {**os.environ, "GAN_QUICK": "1"}
-        self.km, self.kc = start_new_kernel(kernel_name="tslab", cwd=str(NOTEBOOKS), startup_timeout=60, env=env)
-
-    def reply_to(self, msg_id, timeout):
-        while True:
-            reply = self.kc.get_shell_msg(timeout=timeout)
-            if reply["parent_header"].get("msg_id") == msg_id:
-                return reply["content"]
-
-    def output_of(self, msg_id, name):
-        """What the request wrote to stdout or stderr, up to the kernel's return to idle."""
-        text = []
-        while True:
-            try:
-                msg = self.kc.get_iopub_msg(timeout=30)
-            except queue.Empty:
-                return "".join(text)
-            if msg["parent_header"].get("msg_id") != msg_id:
-                continue
-            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-                return "".join(text)
-            if msg["msg_type"] == "stream" and msg["content"]["name"] == name:
-                text.append(msg["content"]["text"])
-
-    def run(self, code, timeout=600):
-        """Runs a cell to its end; returns its reply status and what it printed (stdout + stderr)."""
-        msg_id = self.kc.execute(code)
-        status = self.reply_to(msg_id, timeout).get("status")
-        return status, self.output_of(msg_id, "stdout")
-
-    def close(self):
-        self.kc.stop_channels()
-        self.km.shutdown_kernel(now=True)
 
 
 @pytest.fixture
 def kernel():
-    k = Kernel()
+    k = Kernel(quick=True)
     yield k
     k.close()
 
@@ -88,7 +46,7 @@ def check_interrupt(kernel, cell, steps_code, after_s=4.0):
     stderr = kernel.output_of(msg_id, "stderr")
     assert waited <= REPLY_WITHIN_S, f"the cell replied {waited:.1f} s after the interrupt"
     if reply.get("status") == "error":
-        time.sleep(TSLAB_ERROR_PAUSE_S)
+        time.sleep(Kernel.ERROR_PAUSE_S)
     status, first = kernel.run(f"console.log({steps_code})")
     time.sleep(3)
     _, later = kernel.run(f"console.log({steps_code})")

@@ -164,6 +164,8 @@ export {
   watchTensorLeaks,
   type LeakReport,
 } from "./leaks";
+export { followTensors, type TensorFollower } from "./tracking";
+export { releaseWith, startNotebook, stopOnRestart, type NotebookStart } from "./session";
 export { listenForInterrupt, TrainingStopped, type InterruptListener, type ListenForInterruptArgs } from "./interrupt";
 export {
   checkCollapse,

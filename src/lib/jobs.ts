@@ -17,6 +17,7 @@ import { buildMlpDiscriminator, buildMlpGenerator } from "./mlp";
 import type { NoiseDistribution } from "./noise";
 import { createGan, disposeOptimizers, type CreateGanArgs } from "./gan";
 import { createObjective, type ObjectiveSpec } from "./losses";
+import { stopOnRestart } from "./session";
 import { trainGan, type StepMetrics } from "./steps";
 
 const BUILDERS = {
@@ -223,8 +224,9 @@ export function startBackgroundTraining(
       if (child.exitCode === null) child.kill();
     });
   };
-  // Children do not outlive this process; the listener goes when the jobs end (reruns add none).
+  // Children do not outlive this process, nor the notebook's run; both listeners go when the jobs end.
   process.once("exit", stop);
+  const forgetStop = stopOnRestart(stop);
   const done = Promise.all(groups.map(runProcess))
     .catch((error: unknown) => {
       stop();
@@ -233,7 +235,10 @@ export function startBackgroundTraining(
     .then(() => {
       if (stopped) throw new Error("the background jobs were stopped");
     })
-    .finally(() => process.removeListener("exit", stop));
+    .finally(() => {
+      process.removeListener("exit", stop);
+      forgetStop();
+    });
   done.catch(() => undefined); // a failure is reported to whoever awaits `done`, not as an unhandled rejection
   return {
     done,

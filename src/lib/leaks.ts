@@ -6,6 +6,7 @@ import v8 from "node:v8";
 import vm from "node:vm";
 
 import { tf } from "./backend";
+import { followTensors } from "./tracking";
 
 /** Name of the environment variable that starts the watch when gan-kit is loaded (the test runners set it). */
 export const LEAK_CHECK_VARIABLE = "GAN_LEAK_CHECK";
@@ -20,15 +21,10 @@ export interface LeakReport {
   numTensors: number;
 }
 
-interface Engine {
-  trackTensor(tensor: tf.Tensor, backend: unknown): void;
-  disposeTensor(tensor: tf.Tensor): void;
-}
-
 interface Watch {
   live: Map<number, { ref: WeakRef<tf.Tensor>; kind: string }>;
   leaked: Map<string, number>;
-  restore(): void;
+  stop(): void;
 }
 
 let watch: Watch | null = null;
@@ -47,24 +43,18 @@ function collector(): () => void {
  */
 export function watchTensorLeaks(): void {
   if (watch !== null) return;
-  const engine = tf.engine() as unknown as Engine;
-  const { trackTensor, disposeTensor } = engine;
   const live: Watch["live"] = new Map();
-  engine.trackTensor = function (tensor, backend) {
-    trackTensor.call(this, tensor, backend);
-    live.set(tensor.id, { ref: new WeakRef(tensor), kind: `${tensor.dtype}[${tensor.shape.join(",")}]` });
-  };
-  engine.disposeTensor = function (tensor) {
-    live.delete(tensor.id);
-    disposeTensor.call(this, tensor);
-  };
-  const restore = () => Object.assign(engine, { trackTensor, disposeTensor });
-  watch = { live, leaked: new Map(), restore };
+  const stop = followTensors({
+    made: (tensor) =>
+      live.set(tensor.id, { ref: new WeakRef(tensor), kind: `${tensor.dtype}[${tensor.shape.join(",")}]` }),
+    disposed: (tensor) => live.delete(tensor.id),
+  });
+  watch = { live, leaked: new Map(), stop };
 }
 
 /** Stops the watch and forgets what it found. */
 export function stopWatchingTensorLeaks(): void {
-  watch?.restore();
+  watch?.stop();
   watch = null;
 }
 

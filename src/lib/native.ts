@@ -3,6 +3,7 @@
 // Used for what is much cheaper natively: stateless random numbers and the fused Adam update.
 // Everything here is available only on the native backend: callers keep a tfjs path for the others.
 import { tf } from "./backend";
+import { releaseWith } from "./session";
 
 /** An op attribute as tfjs-node's binding takes it: name, TF_ATTR_* type code, value. */
 interface OpAttr {
@@ -53,21 +54,23 @@ function makeOps(backend: NodeBackend): NativeOps {
       ? [backend.executeSingleOutput(name, toAttrs(attrs), inputs)]
       : backend.executeMultipleOutputs(name, toAttrs(attrs), inputs, numOutputs);
   const float = { dtype: "float32" } as const;
+  const destroyResourceVariable = (handle: tf.Tensor) => {
+    execute("DestroyResourceOp", [handle], { ignore_lookup_error: true }, 0);
+    handle.dispose();
+  };
   return {
     execute,
     createResourceVariable: (shape) => {
       variableCount += 1;
       const sharedName = `gan_kit_${process.pid}_${variableCount}`;
-      return execute("VarHandleOp", [], { container: "", shared_name: sharedName, dtype: float, shape }, 1)[0];
+      const handle = execute("VarHandleOp", [], { container: "", shared_name: sharedName, dtype: float, shape }, 1)[0];
+      return releaseWith(handle, () => destroyResourceVariable(handle)); // a notebook's rerun frees it whole
     },
     assignResourceVariable: (handle, value) => {
       execute("AssignVariableOp", [handle, value], { dtype: float }, 0);
     },
     readResourceVariable: (handle) => execute("ReadVariableOp", [handle], { dtype: float }, 1)[0],
-    destroyResourceVariable: (handle) => {
-      execute("DestroyResourceOp", [handle], { ignore_lookup_error: true }, 0);
-      handle.dispose();
-    },
+    destroyResourceVariable,
   };
 }
 
