@@ -94,7 +94,7 @@ export function checkNoProgress(
     rule: "no progress",
     step: to,
     seen: `J(D) and J(G) flat over steps ${from}–${to} (standard deviations ${d.toExponential(1)}, ${g.toExponential(1)})`,
-    explainedIn: "01-recall-gan",
+    explainedIn: "02-bce-saturation",
   };
 }
 
