@@ -63,7 +63,7 @@ const TRAINING_MODULES = [
   "native",
   "noise",
   "optimizer",
-  "adam-updates",
+  "updates",
   "random",
   "spectral",
   "gan",

@@ -75,7 +75,16 @@ export {
   type ConditionalMlpGeneratorArgs,
   type LabelEncoding,
 } from "./conditional";
-export { LeanAdam, linearDecayFactor, type LeanAdamArgs, type LinearDecay } from "./optimizer";
+export {
+  LeanAdam,
+  LeanRmsProp,
+  linearDecayFactor,
+  type LeanAdamArgs,
+  type LeanOptimizerArgs,
+  type LeanRmsPropArgs,
+  type LinearDecay,
+} from "./optimizer";
+export { ADAM_RULE, RMSPROP_RULE, type UpdateRule } from "./updates";
 export { createWeightAverage, type WeightAverage, type WeightAverageArgs } from "./averaging";
 export { createRandom, createSeedSequence, drawSeed, shuffledIndices, type Random } from "./random";
 export {

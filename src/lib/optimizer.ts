@@ -1,26 +1,46 @@
-// Adam in few tensor ops per update. tf.train.adam runs about fourteen ops per weight tensor,
+// Optimisers in few tensor ops per update. tf.train.adam runs about fourteen ops per weight tensor,
 // each a pass over the weights and, on tfjs-node, tens of microseconds of dispatch however small
-// it is. On native TensorFlow each weight tensor gets one ResourceApplyAdam, TensorFlow's fused
-// Adam kernel (one pass over weights, moments and gradient), on TensorFlow resource variables
-// that mirror the tfjs ones. On the fallback backends all gradients are concatenated into one
-// vector, updated in about a dozen ops, and split back.
+// it is. On native TensorFlow each weight tensor gets one call of TensorFlow's fused kernel for the
+// rule (ResourceApplyAdam, ResourceApplyRMSProp: one pass over weights, state and gradient), on
+// TensorFlow resource variables that mirror the tfjs ones. On the fallback backends all gradients
+// are concatenated into one vector, updated in about a dozen ops, and split back.
 import { tf } from "./backend";
 import { assertFinite, assertInteger, assertPositive } from "./checks";
-import { FlatAdamUpdate, FusedAdamUpdate, type AdamUpdate } from "./adam-updates";
 import { nativeOps } from "./native";
+import {
+  ADAM_RULE,
+  createSlotUpdate,
+  RMSPROP_RULE,
+  type AdamStep,
+  type RmsPropStep,
+  type SlotUpdate,
+  type StepNumbers,
+  type UpdateRule,
+} from "./updates";
 
 /** A tensor with its variable name, as tfjs optimisers exchange state. */
 type NamedTensor = { name: string; tensor: tf.Tensor };
 
-export interface LeanAdamArgs {
+/** What every lean optimiser takes. */
+export interface LeanOptimizerArgs {
   learningRate: number;
-  beta1?: number;
-  beta2?: number;
   epsilon?: number;
-  /** L2 weight decay λ: each gradient g of a weight w becomes g + λ·w before the update (PyTorch's Adam `weight_decay`). */
+  /** L2 weight decay λ: each gradient g of a weight w becomes g + λ·w before the update (PyTorch's `weight_decay`). */
   weightDecay?: number;
   /** Optional linear decay of the step size to zero, by update count (see LinearDecay). */
   decay?: LinearDecay;
+}
+
+export interface LeanAdamArgs extends LeanOptimizerArgs {
+  beta1?: number;
+  beta2?: number;
+}
+
+export interface LeanRmsPropArgs extends LeanOptimizerArgs {
+  /** Decay of the running mean of squared gradients (tf.train.rmsprop's `decay`); default 0.9. */
+  rho?: number;
+  /** Momentum of the update; default 0. */
+  momentum?: number;
 }
 
 /**
@@ -42,33 +62,35 @@ export function linearDecayFactor(decay: LinearDecay, t: number): number {
   return t <= decay.start ? 1 : (decay.end - t + 1) / (decay.end - decay.start);
 }
 
+/** A decay in [0, 1), named in the error. */
+function assertDecayRate(name: string, value: number): void {
+  assertFinite(name, value);
+  if (!(value >= 0 && value < 1)) throw new Error(`${name} must be in [0, 1), got ${value}`);
+}
+
 /**
- * Adam (Kingma and Ba, 2015): m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − α·m̂/(√v̂ + ε) with the
- * usual bias corrections, the same numbers as `tf.train.adam`. It must be given the same
- * variables, in the same order, at every step.
+ * What the lean optimisers share: the fixed list of variables, the rule's two state tensors per
+ * weight (kept by the backend's `SlotUpdate`), weight decay, the step-size schedule, and saving
+ * and restoring the state. A subclass gives the rule and the numbers of each update.
  */
-export class LeanAdam extends tf.Optimizer {
-  static className = "LeanAdam";
+abstract class LeanOptimizer<S extends StepNumbers> extends tf.Optimizer {
   readonly learningRate: number;
-  readonly beta1: number;
-  readonly beta2: number;
   readonly epsilon: number;
   readonly weightDecay: number;
   readonly decay: LinearDecay | undefined;
   private names: string[] = [];
-  private update: AdamUpdate | null = null;
-  /** Moments given to setWeights before the first step, applied by it. */
-  private pending: { m: tf.Tensor; v: tf.Tensor } | null = null;
+  private update: SlotUpdate<S> | null = null;
+  /** State given to setWeights before the first step, applied by it. */
+  private pending: [tf.Tensor, tf.Tensor] | null = null;
 
-  constructor({ learningRate, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, weightDecay = 0, decay }: LeanAdamArgs) {
+  protected constructor(
+    private readonly rule: UpdateRule<S>,
+    { learningRate, epsilon = 1e-7, weightDecay = 0, decay }: LeanOptimizerArgs,
+  ) {
     super();
     assertPositive("learningRate", learningRate);
     assertPositive("epsilon", epsilon);
-    assertFinite("beta1", beta1);
-    assertFinite("beta2", beta2);
     assertFinite("weightDecay", weightDecay);
-    if (!(beta1 >= 0 && beta1 < 1)) throw new Error(`beta1 must be in [0, 1), got ${beta1}`);
-    if (!(beta2 >= 0 && beta2 < 1)) throw new Error(`beta2 must be in [0, 1), got ${beta2}`);
     if (weightDecay < 0) throw new Error(`weightDecay must be >= 0, got ${weightDecay}`);
     if (decay !== undefined) {
       assertInteger("decay.start", decay.start, 0);
@@ -76,43 +98,44 @@ export class LeanAdam extends tf.Optimizer {
       if (decay.end <= decay.start)
         throw new Error(`decay.end must be after decay.start, got start ${decay.start} and end ${decay.end}`);
     }
-    this.decay = decay;
     this.learningRate = learningRate;
-    this.beta1 = beta1;
-    this.beta2 = beta2;
     this.epsilon = epsilon;
     this.weightDecay = weightDecay;
+    this.decay = decay;
   }
+
+  /** The numbers of update t (counted from 1) at step size `rate`. */
+  protected abstract stepNumbers(t: number, rate: number): S;
+
+  /** The rule's own settings, for getConfig. */
+  protected abstract ruleConfig(): tf.serialization.ConfigDict;
 
   applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     const entries: Array<[string, tf.Tensor]> = Array.isArray(variableGradients)
       ? variableGradients.map((g) => [g.name, g.tensor])
       : Object.entries(variableGradients);
     const names = entries.map(([name]) => name);
+    const who = this.getClassName();
     const variables = names.map((name) => {
       const variable = tf.engine().registeredVariables[name];
-      if (variable === undefined) throw new Error(`LeanAdam got a gradient for ${name}, which is not a variable`);
+      if (variable === undefined) throw new Error(`${who} got a gradient for ${name}, which is not a variable`);
       return variable;
     });
     if (this.update === null) {
       this.names = names;
-      const ops = nativeOps();
-      this.update = ops === null ? new FlatAdamUpdate(variables) : new FusedAdamUpdate(ops, variables);
+      this.update = createSlotUpdate(this.rule, variables, nativeOps());
       if (this.pending !== null) {
-        this.update.setMoments(this.pending.m, this.pending.v);
-        tf.dispose([this.pending.m, this.pending.v]);
+        this.update.setSlots(...this.pending);
+        tf.dispose(this.pending);
         this.pending = null;
       }
     } else if (names.join("\n") !== this.names.join("\n")) {
       throw new Error(
-        `LeanAdam updates ${this.names.length} fixed variables; this step brought ${names.length}, ` +
+        `${who} updates ${this.names.length} fixed variables; this step brought ${names.length}, ` +
           `first difference at ${names.find((n, i) => n !== this.names[i]) ?? this.names[names.length]}`,
       );
     }
     const t = this.iterations + 1;
-    const correction1 = 1 - this.beta1 ** t;
-    const correction2 = 1 - this.beta2 ** t;
-    // α·m̂/(√v̂ + ε) = [α·√(1−β₂ᵗ)/(1−β₁ᵗ)]·m/(√v + ε·√(1−β₂ᵗ)): the corrections become two numbers.
     const rate = this.decay === undefined ? this.learningRate : this.learningRate * linearDecayFactor(this.decay, t);
     const gradients = tf.tidy(() =>
       entries.map(([, grad], i) =>
@@ -120,12 +143,7 @@ export class LeanAdam extends tf.Optimizer {
       ),
     );
     try {
-      this.update.apply(gradients, {
-        beta1: this.beta1,
-        beta2: this.beta2,
-        stepSize: (rate * Math.sqrt(correction2)) / correction1,
-        epsilon: this.epsilon * Math.sqrt(correction2),
-      });
+      this.update.apply(gradients, this.stepNumbers(t, rate));
     } finally {
       if (this.weightDecay > 0) tf.dispose(gradients);
     }
@@ -135,45 +153,106 @@ export class LeanAdam extends tf.Optimizer {
   dispose(): void {
     this.update?.dispose();
     this.update = null;
-    if (this.pending !== null) tf.dispose([this.pending.m, this.pending.v]);
+    if (this.pending !== null) tf.dispose(this.pending);
     this.pending = null;
   }
 
-  /** The step count, then the first and second moments of all weights as two flat vectors "m" and "v". */
+  /** The step count, then the rule's two state tensors for all weights as flat vectors (e.g. "m" and "v"). */
   async getWeights(): Promise<NamedTensor[]> {
-    const moments = this.update?.moments() ?? this.pending;
-    const state =
-      moments === null
+    const state = this.update?.slots() ?? this.pending;
+    const [first, second] = this.rule.slots;
+    const named =
+      state === null
         ? []
         : [
-            { name: "m", tensor: moments.m },
-            { name: "v", tensor: moments.v },
+            { name: first, tensor: state[0] },
+            { name: second, tensor: state[1] },
           ];
-    return [await this.saveIterations(), ...state];
+    return [await this.saveIterations(), ...named];
   }
 
   async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const rest = await this.extractIterations(weightValues);
-    const find = (name: string) => rest.find((w) => w.name === name)?.tensor;
-    const [m, v] = [find("m"), find("v")];
-    if (m === undefined || v === undefined) return;
+    const [a, b] = this.rule.slots.map((name) => rest.find((w) => w.name === name)?.tensor);
+    if (a === undefined || b === undefined) return;
     if (this.update !== null) {
-      this.update.setMoments(m, v);
+      this.update.setSlots(a, b);
     } else {
-      if (this.pending !== null) tf.dispose([this.pending.m, this.pending.v]);
-      this.pending = { m: tf.clone(m), v: tf.clone(v) };
+      if (this.pending !== null) tf.dispose(this.pending);
+      this.pending = [tf.clone(a), tf.clone(b)];
     }
   }
 
   getConfig(): tf.serialization.ConfigDict {
     const config: tf.serialization.ConfigDict = {
       learningRate: this.learningRate,
-      beta1: this.beta1,
-      beta2: this.beta2,
+      ...this.ruleConfig(),
       epsilon: this.epsilon,
       weightDecay: this.weightDecay,
     };
     if (this.decay !== undefined) config.decay = { start: this.decay.start, end: this.decay.end };
     return config;
+  }
+}
+
+/**
+ * Adam (Kingma and Ba, 2015): m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − α·m̂/(√v̂ + ε) with the
+ * usual bias corrections, the same numbers as `tf.train.adam`. It must be given the same
+ * variables, in the same order, at every step.
+ */
+export class LeanAdam extends LeanOptimizer<AdamStep> {
+  static className = "LeanAdam";
+  readonly beta1: number;
+  readonly beta2: number;
+
+  constructor({ beta1 = 0.9, beta2 = 0.999, ...rest }: LeanAdamArgs) {
+    super(ADAM_RULE, rest);
+    assertDecayRate("beta1", beta1);
+    assertDecayRate("beta2", beta2);
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+  }
+
+  protected stepNumbers(t: number, rate: number): AdamStep {
+    const correction1 = 1 - this.beta1 ** t;
+    const correction2 = 1 - this.beta2 ** t;
+    // α·m̂/(√v̂ + ε) = [α·√(1−β₂ᵗ)/(1−β₁ᵗ)]·m/(√v + ε·√(1−β₂ᵗ)): the corrections become two numbers.
+    return {
+      beta1: this.beta1,
+      beta2: this.beta2,
+      stepSize: (rate * Math.sqrt(correction2)) / correction1,
+      epsilon: this.epsilon * Math.sqrt(correction2),
+    };
+  }
+
+  protected ruleConfig(): tf.serialization.ConfigDict {
+    return { beta1: this.beta1, beta2: this.beta2 };
+  }
+}
+
+/**
+ * RMSProp (Tieleman and Hinton, 2012) with the numbers of `tf.train.rmsprop` (not centred):
+ * s ← ρs + (1−ρ)g², μ ← momentum·μ + α·g/√(s + ε), w ← w − μ. The same variables, in the same
+ * order, at every step. (PyTorch's RMSprop differs: ρ = 0.99 and ε outside the square root.)
+ */
+export class LeanRmsProp extends LeanOptimizer<RmsPropStep> {
+  static className = "LeanRmsProp";
+  readonly rho: number;
+  readonly momentum: number;
+
+  constructor({ rho = 0.9, momentum = 0, ...rest }: LeanRmsPropArgs) {
+    super(RMSPROP_RULE, rest);
+    assertDecayRate("rho", rho);
+    assertDecayRate("momentum", momentum);
+    this.rho = rho;
+    this.momentum = momentum;
+  }
+
+  protected stepNumbers(_t: number, rate: number): RmsPropStep {
+    return { rate, rho: this.rho, momentum: this.momentum, epsilon: this.epsilon };
+  }
+
+  protected ruleConfig(): tf.serialization.ConfigDict {
+    return { rho: this.rho, momentum: this.momentum };
   }
 }

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { LeanAdam, linearDecayFactor, tf } from "../lib";
+import { LeanAdam, LeanRmsProp, linearDecayFactor, tf } from "../lib";
+import { nativeOps } from "../lib/native";
+import { ADAM_RULE, createSlotUpdate, RMSPROP_RULE, type StepNumbers, type UpdateRule } from "../lib/updates";
 
 /** A small least-squares problem with three weight tensors of different shapes. */
 function makeProblem() {
@@ -156,5 +158,102 @@ describe("LeanAdam", () => {
     assert.throws(() => new LeanAdam({ learningRate: NaN }), /learningRate must be a finite number, got NaN/);
     assert.throws(() => new LeanAdam({ learningRate: 1, beta2: 1 }), /beta2 must be in \[0, 1\), got 1/);
     assert.throws(() => new LeanAdam({ learningRate: 1, weightDecay: -1 }), /weightDecay must be >= 0, got -1/);
+  });
+});
+
+describe("LeanRmsProp", () => {
+  it("follows tf.train.rmsprop step for step, with and without momentum", () => {
+    for (const [rho, momentum] of [
+      [0.9, 0],
+      [0.8, 0.5],
+    ]) {
+      const [a, b] = [makeProblem(), makeProblem()];
+      const lean = new LeanRmsProp({ learningRate: 0.01, rho, momentum });
+      const reference = tf.train.rmsprop(0.01, rho, momentum);
+      for (let i = 0; i < 20; i++) {
+        tf.dispose(lean.minimize(a.loss, true, a.weights) ?? []);
+        tf.dispose(reference.minimize(b.loss, true, b.weights) ?? []);
+      }
+      const gap = Math.max(...values(a.weights).map((w, i) => Math.abs(w - values(b.weights)[i])));
+      assert.ok(gap < 1e-5, `rho ${rho}, momentum ${momentum}: largest difference after 20 steps: ${gap}`);
+      assert.notDeepEqual(values(a.weights), values(makeProblem().weights), "the weights moved");
+      lean.dispose();
+    }
+  });
+
+  it("moves a weight by rate·g/√((1−ρ)g² + ε) on its first step (hand computation)", () => {
+    const w = tf.variable(tf.tensor1d([1, -1]));
+    new LeanRmsProp({ learningRate: 0.1, rho: 0.9 }).applyGradients({ [w.name]: tf.tensor1d([2, -0.5]) });
+    // s = 0.1·g²: g/√s = sign(g)·√10 = ±3.1623, times 0.1
+    const moved = Array.from(w.dataSync());
+    [1 - 0.1 * Math.sqrt(10), -1 + 0.1 * Math.sqrt(10)].forEach((expected, i) =>
+      assert.ok(Math.abs(moved[i] - expected) < 1e-5, `${moved}`),
+    );
+  });
+
+  it("updates on native TensorFlow with one ResourceApplyRMSProp per weight tensor, and keeps no tensor per step", () => {
+    const ws = [tf.variable(tf.ones([4, 3])), tf.variable(tf.ones([3]))];
+    const optimizer = new LeanRmsProp({ learningRate: 0.1 });
+    const grads = Object.fromEntries(ws.map((w) => [w.name, tf.onesLike(w)]));
+    optimizer.applyGradients(grads);
+    const before = tf.memory().numTensors;
+    if (tf.getBackend() === "tensorflow") {
+      const names = nativeOpNames(() => optimizer.applyGradients(grads));
+      assert.equal(names.filter((n) => n === "ResourceApplyRMSProp").length, 2, names.join(", "));
+    } else {
+      optimizer.applyGradients(grads);
+    }
+    assert.equal(tf.memory().numTensors, before);
+    optimizer.dispose();
+  });
+
+  it("saves and restores its state (ms, mom) so that a restored optimiser continues the same", async () => {
+    const [a, b] = [makeProblem(), makeProblem()];
+    const first = new LeanRmsProp({ learningRate: 0.01, momentum: 0.5 });
+    for (let i = 0; i < 3; i++) tf.dispose(first.minimize(a.loss, true, a.weights) ?? []);
+    b.weights.forEach((w, i) => w.assign(a.weights[i]));
+    const saved = await first.getWeights();
+    assert.deepEqual(
+      saved.map((s) => s.name),
+      ["iter", "ms", "mom"],
+    );
+    const second = new LeanRmsProp({ learningRate: 0.01, momentum: 0.5 });
+    await second.setWeights(saved);
+    for (let i = 0; i < 3; i++) {
+      tf.dispose(first.minimize(a.loss, true, a.weights) ?? []);
+      tf.dispose(second.minimize(b.loss, true, b.weights) ?? []);
+    }
+    const gap = Math.max(...values(a.weights).map((w, i) => Math.abs(w - values(b.weights)[i])));
+    assert.ok(gap < 1e-6, `restored optimiser differs by ${gap}`);
+  });
+
+  it("refuses bad settings, naming them", () => {
+    assert.throws(() => new LeanRmsProp({ learningRate: 1, rho: 1 }), /rho must be in \[0, 1\), got 1/);
+    assert.throws(() => new LeanRmsProp({ learningRate: 1, momentum: -0.1 }), /momentum must be in \[0, 1\), got -0.1/);
+    assert.throws(() => new LeanRmsProp({ learningRate: 0 }), /learningRate must be .*got 0/);
+  });
+});
+
+describe("update rules", () => {
+  it("the fallbacks' flat path and native TensorFlow's fused kernel give the same weights, for each rule", () => {
+    const ops = nativeOps();
+    if (ops === null) return; // only one path on the fallbacks
+    const check = <S extends StepNumbers>(rule: UpdateRule<S>, step: S) => {
+      const make = () => [tf.variable(tf.randomNormal([5, 3], 0, 1, "float32", 7)), tf.variable(tf.ones([3]))];
+      const [flatWs, fusedWs] = [make(), make()];
+      const [flat, fused] = [createSlotUpdate(rule, flatWs, null), createSlotUpdate(rule, fusedWs, ops)];
+      for (let i = 0; i < 5; i++) {
+        const grads = flatWs.map((w, j) => tf.randomNormal(w.shape, 0, 1, "float32", 10 * i + j));
+        flat.apply(grads, step);
+        fused.apply(grads, step);
+        tf.dispose(grads);
+      }
+      const gap = Math.max(...values(flatWs).map((w, i) => Math.abs(w - values(fusedWs)[i])));
+      assert.ok(gap < 1e-5, `${rule.name}: flat and fused differ by ${gap}`);
+      assert.notDeepEqual(values(flatWs), values(make()), "the weights moved");
+      [flat, fused].forEach((u) => u.dispose());
+    };
+    check(ADAM_RULE, { beta1: 0.5, beta2: 0.9, stepSize: 0.01, epsilon: 1e-7 });
+    check(RMSPROP_RULE, { rate: 0.01, rho: 0.9, momentum: 0.5, epsilon: 1e-7 });
   });
 });
