@@ -173,6 +173,17 @@ export {
   watchTensorLeaks,
   type LeakReport,
 } from "./leaks";
+export {
+  createRingMixture,
+  createRingSampler,
+  energyDistance,
+  measureModeCoverage,
+  sampleRing,
+  type ModeCoverage,
+  type ModeCoverageArgs,
+  type RingMixture,
+  type RingMixtureArgs,
+} from "./ring";
 export { followTensors, type TensorFollower } from "./tracking";
 export { releaseWith, startNotebook, stopOnRestart, type NotebookStart } from "./session";
 export { listenForInterrupt, TrainingStopped, type InterruptListener, type ListenForInterruptArgs } from "./interrupt";
