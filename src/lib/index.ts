@@ -56,6 +56,11 @@ export {
   buildMlpDiscriminator,
   buildMlpGenerator,
   countParameters,
+  GLOROT_UNIFORM,
+  orthogonalInit,
+  type HiddenActivation,
+  type Initializer,
+  type KernelInit,
   type MlpDiscriminatorArgs,
   type MlpGeneratorArgs,
 } from "./mlp";

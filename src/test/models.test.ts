@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { buildMlpDiscriminator, buildMlpGenerator, countParameters, tf } from "../lib";
+import { buildMlpDiscriminator, buildMlpGenerator, countParameters, orthogonalInit, tf } from "../lib";
 
 describe("MLP models", () => {
   it("the generator maps [batch, latent] to [batch, 784] in (−1, 1)", () => {
@@ -40,6 +40,96 @@ describe("MLP models", () => {
       () => buildMlpDiscriminator({ hiddenUnits: [8], leakyAlpha: NaN, seed: 1 }),
       /leakyAlpha must be a finite number, got NaN/,
     );
+  });
+});
+
+describe("MLP options (notebook 07)", () => {
+  const layers = (model: tf.LayersModel) =>
+    model.layers.map((l) => {
+      const activation = (l.getConfig() as { activation?: string }).activation;
+      return `${l.name}:${l.getClassName()}${activation !== undefined ? `(${activation})` : ""}`;
+    });
+
+  it("the defaults keep the layer lists of notebooks 01 to 05", () => {
+    assert.deepEqual(layers(buildMlpGenerator({ latentSize: 4, hiddenUnits: [8, 8], seed: 1 })), [
+      "g_dense1:Dense(relu)",
+      "g_dense2:Dense(relu)",
+      "g_out:Dense(tanh)",
+    ]);
+    assert.deepEqual(layers(buildMlpDiscriminator({ hiddenUnits: [8], leakyAlpha: 0.2, seed: 1 })), [
+      "d_dense1:Dense(linear)",
+      "d_leaky1:LeakyReLU",
+      "d_logit:Dense(linear)",
+    ]);
+  });
+
+  it("BatchNorm in G: dense → BatchNorm → activation in every hidden layer, none on the output", () => {
+    const g = buildMlpGenerator({ latentSize: 4, hiddenUnits: [8, 8], activation: "tanh", batchNorm: true, seed: 1 });
+    assert.deepEqual(layers(g), [
+      "g_dense1:Dense(linear)",
+      "g_bn1:FusedBatchNormalization",
+      "g_act1:Activation(tanh)",
+      "g_dense2:Dense(linear)",
+      "g_bn2:FusedBatchNormalization",
+      "g_act2:Activation(tanh)",
+      "g_out:Dense(tanh)",
+    ]);
+  });
+
+  it("BatchNorm in D: in every hidden layer but the first, which sees the data", () => {
+    const d = buildMlpDiscriminator({ hiddenUnits: [8, 8, 8], leakyAlpha: 0.2, batchNorm: true, seed: 1 });
+    assert.deepEqual(layers(d), [
+      "d_dense1:Dense(linear)",
+      "d_leaky1:LeakyReLU",
+      "d_dense2:Dense(linear)",
+      "d_bn2:FusedBatchNormalization",
+      "d_leaky2:LeakyReLU",
+      "d_dense3:Dense(linear)",
+      "d_bn3:FusedBatchNormalization",
+      "d_leaky3:LeakyReLU",
+      "d_logit:Dense(linear)",
+    ]);
+  });
+
+  it("the ring's networks: tanh hidden layers, a linear 2-D output, points outside (−1, 1)", () => {
+    const g = buildMlpGenerator({
+      latentSize: 16,
+      hiddenUnits: [32, 32],
+      outputSize: 2,
+      activation: "tanh",
+      outputActivation: "linear",
+      kernelInit: orthogonalInit(1.4),
+      seed: 2,
+    });
+    const d = buildMlpDiscriminator({ inputSize: 2, hiddenUnits: [32, 32], activation: "tanh", seed: 3 });
+    assert.deepEqual(layers(g), ["g_dense1:Dense(tanh)", "g_dense2:Dense(tanh)", "g_out:Dense(linear)"]);
+    assert.deepEqual(layers(d), ["d_dense1:Dense(tanh)", "d_dense2:Dense(tanh)", "d_logit:Dense(linear)"]);
+    const points = tf.tidy(() => g.predict(tf.randomNormal([256, 16], 0, 1, "float32", 4)) as tf.Tensor);
+    assert.deepEqual(points.shape, [256, 2]);
+    assert.ok((points.abs().max().arraySync() as number) > 1, "a linear output is not squashed into (−1, 1)");
+    points.dispose();
+    assert.throws(() => buildMlpDiscriminator({ hiddenUnits: [4], seed: 1 }), /leakyAlpha is needed/);
+  });
+
+  it("orthogonalInit(gain): kernel columns orthogonal with norm gain (KᵀK = gain²·I), without a console warning", () => {
+    const warn = console.warn;
+    const warnings: unknown[] = [];
+    console.warn = (...args: unknown[]) => warnings.push(args);
+    try {
+      const g = buildMlpGenerator({ latentSize: 256, hiddenUnits: [128], kernelInit: orthogonalInit(1.4), seed: 5 });
+      const gram = tf.tidy(() => {
+        const k = g.getWeights()[0];
+        return tf
+          .sub(tf.matMul(k, k, true, false), tf.mul(tf.eye(128), 1.4 ** 2))
+          .abs()
+          .max()
+          .arraySync() as number;
+      });
+      assert.ok(gram < 1e-4, `largest entry of KᵀK − 1.96·I: ${gram}`);
+    } finally {
+      console.warn = warn;
+    }
+    assert.deepEqual(warnings, []);
   });
 });
 
