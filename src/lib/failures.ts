@@ -27,6 +27,8 @@ export interface FailureRules {
   topShareAbove: number;
   /** …or fewer digits than this each take at least 2 % of the samples. */
   digitsBelow: number;
+  /** Collapse, on the ring: the modes covered now are at least this many below the most covered earlier in the run. */
+  modesLost: number;
 }
 
 /** The rules as the helper applies them unless told otherwise. */
@@ -37,6 +39,7 @@ export const FAILURE_RULES: Readonly<FailureRules> = {
   flatBelow: 1e-3,
   topShareAbove: 0.5,
   digitsBelow: 5,
+  modesLost: 2,
 };
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -119,6 +122,28 @@ export function checkCollapse(
     rule: "collapse",
     step,
     seen: `${covered} digit(s) take 2 % or more of ${total} samples; the most frequent takes ${(100 * top).toFixed(0)} %`,
+    explainedIn: "07-lsgan-stability",
+  };
+}
+
+/**
+ * Collapse, on the ring of notebook 07: the number of modes the fixed-noise samples cover (e.g.
+ * `measureModeCoverage(…).covered`, one entry per check) has fallen at least `modesLost` below the
+ * most they covered at an earlier check: the generator gave up modes it had. (A drop of one mode can
+ * be a mode dipping under the coverage threshold for a while; two is a trend.) Null otherwise.
+ */
+export function checkRingCollapse(
+  coverage: ReadonlyArray<{ step: number; covered: number }>,
+  rules: FailureRules = FAILURE_RULES,
+): FailureFlag | null {
+  if (coverage.length < 2) return null;
+  const now = coverage[coverage.length - 1];
+  const peak = coverage.slice(0, -1).reduce((best, c) => (c.covered > best.covered ? c : best));
+  if (!(peak.covered - now.covered >= rules.modesLost)) return null;
+  return {
+    rule: "collapse",
+    step: now.step,
+    seen: `the samples cover ${now.covered} mode(s), ${peak.covered} at step ${peak.step}`,
     explainedIn: "07-lsgan-stability",
   };
 }

@@ -194,6 +194,7 @@ export { releaseWith, startNotebook, stopOnRestart, type NotebookStart } from ".
 export { listenForInterrupt, TrainingStopped, type InterruptListener, type ListenForInterruptArgs } from "./interrupt";
 export {
   checkCollapse,
+  checkRingCollapse,
   checkDWinning,
   checkNoProgress,
   FAILURE_RULES,

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { checkCollapse, checkDWinning, checkNoProgress, FAILURE_RULES, formatFlag } from "../lib/failures";
+import {
+  checkCollapse,
+  checkDWinning,
+  checkNoProgress,
+  checkRingCollapse,
+  FAILURE_RULES,
+  formatFlag,
+} from "../lib/failures";
 
 /** A history of `n` steps whose fields are given per step. */
 function history(
@@ -81,5 +88,25 @@ describe("failure rules", () => {
       ) !== null,
     );
     assert.equal(checkDWinning(history(20, () => ({ dFake: 0.1 }))), null);
+  });
+});
+
+describe("ring collapse rule", () => {
+  const checks = (covered: number[]) => covered.map((c, i) => ({ step: 500 * (i + 1), covered: c }));
+
+  it("fires when the modes covered fall two or more below the most covered earlier", () => {
+    const flag = checkRingCollapse(checks([0, 3, 8, 8, 7, 6]));
+    assert.ok(flag !== null);
+    assert.deepEqual([flag.rule, flag.step], ["collapse", 3000]);
+    assert.equal(flag.seen, "the samples cover 6 mode(s), 8 at step 1500");
+    assert.equal(flag.explainedIn, "07-lsgan-stability");
+  });
+
+  it("stays quiet while coverage grows, holds, dips by one, or before two checks", () => {
+    assert.equal(checkRingCollapse(checks([0, 2, 5, 8, 8, 8])), null);
+    assert.equal(checkRingCollapse(checks([3, 8, 7, 8, 7])), null);
+    assert.equal(checkRingCollapse(checks([1, 1, 1, 1])), null); // never spread: not a fall (see checkCollapse)
+    assert.equal(checkRingCollapse(checks([8])), null);
+    assert.ok(checkRingCollapse(checks([8, 7]), { ...FAILURE_RULES, modesLost: 1 }) !== null);
   });
 });
