@@ -307,7 +307,8 @@ function failureChecksMs(steps = 8000, repeats = 200) {
 /**
  * What following every tensor costs a training step (what `startNotebook()` turns on, so that a
  * rerun can free the earlier run). Two measures: (1) the hook's own work per tensor (the session's
- * Map entry made and removed, through the engine hook's loop over its followers), timed on 1,000
+ * Map entry made and removed, in a loop like the engine hook's over its followers; the
+ * wrapper's own function call is not included), timed on 1,000
  * real tensors, times the tensors one MLP step makes: a stable estimate; (2) the MLP step with and
  * without a follower, alternately, repeat by repeat: direct, but as noisy as the machine.
  */
