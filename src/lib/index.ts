@@ -202,3 +202,20 @@ export {
   type FailureFlag,
   type FailureRules,
 } from "./failures";
+export {
+  sampleStacked,
+  stackModels,
+  trainStackedStep,
+  type StackedGan,
+  type StackedMlp,
+  type StackedNoise,
+  type StackedStepMetrics,
+} from "./stacked";
+export {
+  runRingExperiment,
+  type RingCheck,
+  type RingExperiment,
+  type RingExperimentArgs,
+  type RingRun,
+  type RingSettings,
+} from "./ringexperiment";

@@ -1,0 +1,273 @@
+// Notebook 07's experiment: GANs on the ring of Gaussians, several objectives and seeds trained at
+// once as one stacked GAN, scored at checkpoints (modes covered, high-quality share, energy
+// distance), with a live view, the collapse flag, the kernel's interrupt, and a cache on disk.
+import fs from "node:fs";
+import path from "node:path";
+
+import { tf } from "./backend";
+import { cacheEntryPath, codeVersion, writeCacheEntry } from "./cache";
+import { assertInteger } from "./checks";
+import { checkRingCollapse, FAILURE_RULES, formatFlag, type FailureFlag, type FailureRules } from "./failures";
+import { formatProgress } from "./live";
+import { listenForInterrupt, TrainingStopped } from "./interrupt";
+import type { Objective } from "./losses";
+import { notebookChannel } from "./notebook";
+import { createNoiseSampler } from "./noise";
+import { createRingSampler, energyDistance, measureModeCoverage, sampleRing, type RingMixture } from "./ring";
+import { sampleStacked, stackModels, trainStackedStep, type StackedGan, type StackedStepMetrics } from "./stacked";
+
+/** The numbers that decide a ring experiment (all part of its cache key). */
+export interface RingSettings {
+  steps: number;
+  batchSize: number;
+  latentSize: number;
+  /** Seeds the noise and the real batches (each seed of the experiment gets its own stream). */
+  seed: number;
+  /** Score every run every this many steps (and at step 0). */
+  checkEvery: number;
+  /** Samples per run at a check (the coverage measures use all; the energy distance 1,000). */
+  checkSamples: number;
+  /** Record the costs and D's verdicts every this many steps. */
+  recordEvery: number;
+}
+
+export interface RingExperimentArgs {
+  /** Name of the experiment, for the cache folder and the live view. */
+  name: string;
+  /** Folder of the cache (the project's data/); none: train every time. */
+  cacheDir?: string;
+  ring: RingMixture;
+  /** One generator and one discriminator per seed (only read: each objective's run starts from the same weights). */
+  generators: tf.LayersModel[];
+  discriminators: tf.LayersModel[];
+  objectives: Objective[];
+  /**
+   * Fresh optimisers for all the generators and for all the discriminators (their config is part
+   * of the key); the experiment disposes them when it ends.
+   */
+  generatorOptimizer: tf.Optimizer;
+  discriminatorOptimizer: tf.Optimizer;
+  settings: RingSettings;
+  /** Rules of the failure flags; default FAILURE_RULES. */
+  failureRules?: FailureRules;
+  /** Points of each run kept per check for the pictures; default 500. */
+  keepPoints?: number;
+}
+
+/** One run's score at one check. */
+export interface RingCheck {
+  step: number;
+  covered: number;
+  highQualityShare: number;
+  perMode: number[];
+  /** Energy distance between 1,000 samples and 1,000 points of the ring. */
+  energy: number;
+  /** The first `keepPoints` samples, rounded to 3 decimals. */
+  points: Array<[number, number]>;
+}
+
+/** One run: an objective on a seed. */
+export interface RingRun {
+  objective: string;
+  /** Index of the seed, 0 … seeds − 1. */
+  seed: number;
+  checks: RingCheck[];
+  /** Costs and D's verdicts every `recordEvery` steps. */
+  costs: Array<{ step: number; dLoss: number; gLoss: number; dReal: number; dFake: number }>;
+  /** The collapse flag, when it fired. */
+  flags: FailureFlag[];
+}
+
+export interface RingExperiment {
+  runs: RingRun[];
+  /** Wall-clock seconds of the training (from the cache: of the run that made it). */
+  seconds: number;
+  fromCache: boolean;
+  cachePath: string | null;
+}
+
+/** The helper's modules whose code decides what a ring experiment produces. */
+const RING_MODULES = [
+  "ring",
+  "ringexperiment",
+  "stacked",
+  "losses",
+  "mlp",
+  "noise",
+  "native",
+  "optimizer",
+  "updates",
+  "random",
+  "failures",
+];
+
+/** x to 3 decimals (−0 as 0, so that a cached run reads back equal). */
+const round3 = (x: number) => Math.round(x * 1000) / 1000 || 0;
+
+/** The cache folder of this experiment: settings, objectives, optimisers, architectures, backend, code. */
+function ringCachePath(args: RingExperimentArgs): string | null {
+  if (args.cacheDir === undefined) return null;
+  const optimizer = (o: tf.Optimizer) => [o.getClassName(), o.getConfig()];
+  return cacheEntryPath(args.cacheDir, args.name, [
+    args.settings,
+    { modes: args.ring.modes, radius: args.ring.radius, sd: args.ring.sd },
+    args.objectives.map((o) => o.spec),
+    optimizer(args.generatorOptimizer),
+    optimizer(args.discriminatorOptimizer),
+    args.generators[0].toJSON(null, false),
+    args.discriminators[0].toJSON(null, false),
+    args.generators.length,
+    tf.getBackend(),
+    codeVersion(RING_MODULES),
+  ]);
+}
+
+/** A live view in the cell's output: progress and flags, and modes covered against step for every run. */
+function createRingLiveView(title: string, totalSteps: number) {
+  const started = Date.now();
+  const prefix = `ring-live-${started}-${Math.floor(Math.random() * 1e9)}`;
+  const shown = new Set<string>();
+  const send = (area: string, bundle: Record<string, unknown>) => {
+    const write = notebookChannel();
+    if (write === null) return;
+    const id = `${prefix}-${area}`;
+    write({ data: bundle, metadata: {}, transient: { display_id: id } }, shown.has(id));
+    shown.add(id);
+  };
+  return {
+    update(step: number, runs: RingRun[], outcome?: string) {
+      const line = outcome ?? formatProgress(step, totalSteps, Date.now() - started);
+      const flags = runs.flatMap((r) => r.flags.map((f) => `${r.objective}, seed ${r.seed}: ${formatFlag(f)}`));
+      send("progress", { "text/plain": [`${title}: ${line}`, ...flags].join("\n") });
+      const data = runs.map((r) => ({
+        type: "scatter",
+        mode: "lines",
+        name: `${r.objective}, seed ${r.seed}`,
+        x: r.checks.map((c) => c.step),
+        y: r.checks.map((c) => c.covered),
+      }));
+      const layout = { title: { text: `${title}: modes covered (live)` }, width: 720, height: 320 };
+      send("plot", { "application/vnd.plotly.v1+json": { data, layout }, "text/plain": `<modes covered, step ${step}>` });
+    },
+  };
+}
+
+/**
+ * Trains every objective on every seed's networks as one stacked GAN (`stackModels`,
+ * `trainStackedStep`) on batches of `ring`, and scores each run every `checkEvery` steps on fixed
+ * noise: modes covered and high-quality share (`measureModeCoverage`), energy distance, and the
+ * collapse flag (`checkRingCollapse`). Runs of one seed share initial weights, noise and real data:
+ * they differ only in the objective. Loads the result from the cache when this exact experiment
+ * ran before. The kernel's interrupt stops it at the next step (`TrainingStopped`); nothing is
+ * cached then, and a rerun starts again from the networks' weights.
+ */
+export async function runRingExperiment(args: RingExperimentArgs): Promise<RingExperiment> {
+  const { ring, generators, discriminators, objectives, settings, failureRules = FAILURE_RULES } = args;
+  const { keepPoints = 500 } = args;
+  const { steps, batchSize, latentSize, checkEvery, checkSamples, recordEvery } = settings;
+  Object.entries(settings).forEach(([name, value]) => assertInteger(name, value, name === "steps" ? 0 : 1));
+  if (generators.length === 0 || generators.length !== discriminators.length)
+    throw new Error(
+      `give one discriminator per generator (one pair per seed), got ${generators.length} and ${discriminators.length}`,
+    );
+  if (objectives.length === 0) throw new Error("runRingExperiment needs at least one objective");
+  const cachePath = ringCachePath(args);
+  if (cachePath !== null && fs.existsSync(path.join(cachePath, "runs.json"))) {
+    const { runs, seconds } = JSON.parse(fs.readFileSync(path.join(cachePath, "runs.json"), "utf8"));
+    return { runs, seconds, fromCache: true, cachePath };
+  }
+  const seeds = generators.length;
+  const k = objectives.length;
+  const gan: StackedGan = {
+    generator: stackModels(Array.from({ length: k }, () => generators).flat()),
+    discriminator: stackModels(Array.from({ length: k }, () => discriminators).flat()),
+    objectives,
+    seeds,
+    generatorOptimizer: args.generatorOptimizer,
+    discriminatorOptimizer: args.discriminatorOptimizer,
+  };
+  const noiseSampler = createNoiseSampler({ latentSize, seed: settings.seed });
+  const noise = (batch: number) =>
+    tf.tidy(() => tf.tile(tf.reshape(noiseSampler(seeds * batch), [seeds, batch, latentSize]), [k, 1, 1])) as tf.Tensor3D;
+  const samplers = Array.from({ length: seeds }, (_, s) => createRingSampler(ring, settings.seed + 1 + s));
+  const realBatch = (): tf.Tensor3D =>
+    tf.tidy(() => tf.tile(tf.stack(samplers.map((draw) => draw(batchSize))), [k, 1, 1]) as tf.Tensor3D);
+  const checkNoise = tf.tidy(() =>
+    tf.tile(
+      tf.reshape(createNoiseSampler({ latentSize, seed: settings.seed + 1000 })(seeds * checkSamples), [
+        seeds,
+        checkSamples,
+        latentSize,
+      ]),
+      [k, 1, 1],
+    ),
+  ) as tf.Tensor3D;
+  const reference = sampleRing(ring, 1000, settings.seed + 2000);
+  const runs: RingRun[] = Array.from({ length: k * seeds }, (_, r) => ({
+    objective: objectives[Math.floor(r / seeds)].name,
+    seed: r % seeds,
+    checks: [],
+    costs: [],
+    flags: [],
+  }));
+  const check = (step: number) => {
+    sampleStacked(gan.generator, checkNoise).forEach((points, r) => {
+      const coverage = measureModeCoverage(ring, points);
+      const run = runs[r];
+      run.checks.push({
+        step,
+        covered: coverage.covered,
+        highQualityShare: round3(coverage.highQualityShare),
+        perMode: coverage.perMode,
+        energy: Number(energyDistance(points.slice(0, 1000), reference).toPrecision(4)),
+        points: points.slice(0, keepPoints).map(([x, y]): [number, number] => [round3(x), round3(y)]),
+      });
+      const flag = run.flags.length === 0 ? checkRingCollapse(run.checks, failureRules) : null;
+      if (flag !== null) run.flags.push(flag);
+    });
+  };
+  const record = (step: number, m: StackedStepMetrics) =>
+    runs.forEach((run, r) =>
+      run.costs.push({ step, dLoss: m.dLoss[r], gLoss: m.gLoss[r], dReal: m.dReal[r], dFake: m.dFake[r] }),
+    );
+  const view = createRingLiveView(args.name, steps);
+  const interrupt = listenForInterrupt();
+  const started = Date.now();
+  try {
+    check(0);
+    view.update(0, runs);
+    for (let step = 1; step <= steps; step++) {
+      await interrupt.pause();
+      if (interrupt.requested) {
+        view.update(step - 1, runs, `stopped at step ${step - 1}`);
+        throw new TrainingStopped(step - 1, steps);
+      }
+      const real = realBatch();
+      try {
+        const metrics = trainStackedStep(gan, real, noise, step % recordEvery === 0);
+        if (metrics !== null) record(step, metrics);
+      } finally {
+        real.dispose();
+      }
+      if (step % checkEvery === 0 || step === steps) {
+        check(step);
+        view.update(step, runs);
+      }
+    }
+  } finally {
+    interrupt.close();
+    checkNoise.dispose();
+    gan.generator.dispose();
+    gan.discriminator.dispose();
+    args.generatorOptimizer.dispose();
+    args.discriminatorOptimizer.dispose();
+  }
+  const seconds = (Date.now() - started) / 1000;
+  view.update(steps, runs, `done: ${steps} steps in ${seconds.toFixed(0)} s`);
+  if (cachePath !== null)
+    await writeCacheEntry(cachePath, async (folder) => {
+      fs.writeFileSync(path.join(folder, "runs.json"), JSON.stringify({ seconds, runs }));
+      fs.writeFileSync(path.join(folder, "settings.json"), `${JSON.stringify(settings, null, 2)}\n`);
+    });
+  return { runs, seconds, fromCache: false, cachePath };
+}

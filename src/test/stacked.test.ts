@@ -1,0 +1,245 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, it } from "node:test";
+
+import {
+  buildMlpDiscriminator,
+  buildMlpGenerator,
+  createRingMixture,
+  LEAST_SQUARES,
+  LeanAdam,
+  NON_SATURATING,
+  orthogonalInit,
+  runRingExperiment,
+  stackModels,
+  tf,
+  trainStackedStep,
+  type Objective,
+} from "../lib";
+
+const maxDifference = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+
+/** Ring-sized networks (small widths, so that the tests run fast). */
+const ringG = (seed: number, batchNorm = false) =>
+  buildMlpGenerator({
+    latentSize: 8,
+    hiddenUnits: [16, 16],
+    outputSize: 2,
+    activation: "tanh",
+    outputActivation: "linear",
+    batchNorm,
+    kernelInit: orthogonalInit(1.4),
+    seed,
+  });
+const ringD = (seed: number, batchNorm = false) =>
+  buildMlpDiscriminator({ inputSize: 2, hiddenUnits: [16, 16], activation: "tanh", batchNorm, seed });
+
+describe("stacked MLPs", () => {
+  for (const batchNorm of [false, true]) {
+    it(`compute, run by run, what each model computes${batchNorm ? " (BatchNorm with batch statistics)" : ""}`, () => {
+      const models = [ringG(1, batchNorm), ringG(2, batchNorm), ringG(3, batchNorm)];
+      const stacked = stackModels(models);
+      assert.equal(stacked.runs, 3);
+      assert.equal(stacked.hasBatchNorm, batchNorm);
+      assert.deepEqual(stacked.variables[0].shape, [3, 8, 16]);
+      const x = tf.randomNormal([3, 32, 8], 0, 1, "float32", 4) as tf.Tensor3D;
+      const out = stacked.apply(x);
+      assert.deepEqual(out.shape, [3, 32, 2]);
+      models.forEach((m, r) => {
+        const expected = m.apply(x.slice([r, 0, 0], [1, 32, 8]).reshape([32, 8]), { training: true }) as tf.Tensor;
+        const got = out.slice([r, 0, 0], [1, 32, 2]).reshape([32, 2]);
+        assert.ok(maxDifference(got, expected) < 1e-5, `run ${r}: ${maxDifference(got, expected)}`);
+      });
+      tf.dispose([x, out]);
+      stacked.dispose();
+      models.forEach((m) => m.dispose());
+    });
+  }
+
+  it("refuses models of different architectures and layers it cannot stack, naming them", () => {
+    const [a, b] = [ringG(1), ringG(2, true)];
+    assert.throws(() => stackModels([a, b]), /model 1 \(.*\) has another architecture than model 0/);
+    assert.throws(() => stackModels([]), /at least one model/);
+    const conv = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [2, 2], name: "flat" })] });
+    assert.throws(() => stackModels([conv]), /layer flat of class Flatten is not supported/);
+    [a, b, conv].forEach((m) => m.dispose());
+  });
+});
+
+/**
+ * The reference: one run trained alone, as the series' `trainStep` does it (a D update with tf.train.adam on the
+ * real batch and fakes from fresh noise, then a G update through the updated D on fresh noise).
+ */
+function trainAlone(
+  g: tf.LayersModel,
+  d: tf.LayersModel,
+  objective: Objective,
+  batches: Array<{ real: tf.Tensor2D; z1: tf.Tensor2D; z2: tf.Tensor2D }>,
+) {
+  const [optD, optG] = [tf.train.adam(1e-3, 0.5, 0.999, 1e-8), tf.train.adam(2e-3, 0.5, 0.999, 1e-8)];
+  const vars = (m: tf.LayersModel) => m.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+  for (const { real, z1, z2 } of batches) {
+    tf.tidy(() => {
+      const fakes = g.apply(z1, { training: true }) as tf.Tensor;
+      optD.minimize(() => {
+        const both = d.apply(tf.concat([real, fakes]), { training: true }) as tf.Tensor;
+        const [r, f] = tf.split(both, 2);
+        return objective.discriminatorCost(r, f);
+      }, false, vars(d));
+      optG.minimize(
+        () => objective.generatorCost(d.apply(g.apply(z2, { training: true }), { training: true }) as tf.Tensor),
+        false,
+        vars(g),
+      );
+    });
+  }
+  optD.dispose();
+  optG.dispose();
+}
+
+describe("trainStackedStep", () => {
+  it("trains every run as if it were trained alone: objectives × seeds, runs of a seed sharing data and noise", () => {
+    const objectives = [NON_SATURATING, LEAST_SQUARES];
+    const seeds = 2;
+    const models = () => Array.from({ length: seeds }, (_, s) => [ringG(10 + s), ringD(20 + s)] as const);
+    const stackedFrom = models();
+    const gan = {
+      generator: stackModels([...stackedFrom, ...stackedFrom].map(([g]) => g)),
+      discriminator: stackModels([...stackedFrom, ...stackedFrom].map(([, d]) => d)),
+      objectives,
+      seeds,
+      generatorOptimizer: new LeanAdam({ learningRate: 2e-3, beta1: 0.5, epsilon: 1e-8 }),
+      discriminatorOptimizer: new LeanAdam({ learningRate: 1e-3, beta1: 0.5, epsilon: 1e-8 }),
+    };
+    const steps = 3;
+    const batch = 16;
+    // Per step and seed: a real batch and two noise batches.
+    const data = Array.from({ length: steps }, (_, t) =>
+      Array.from({ length: seeds }, (_, s) => ({
+        real: tf.randomNormal([batch, 2], 0, 1, "float32", 100 + 10 * t + s) as tf.Tensor2D,
+        z1: tf.randomNormal([batch, 8], 0, 1, "float32", 200 + 10 * t + s) as tf.Tensor2D,
+        z2: tf.randomNormal([batch, 8], 0, 1, "float32", 300 + 10 * t + s) as tf.Tensor2D,
+      })),
+    );
+    const tile = (parts: tf.Tensor2D[]) => tf.tidy(() => tf.tile(tf.stack(parts), [2, 1, 1])) as tf.Tensor3D;
+    let afterFirst = 0;
+    let metrics = null;
+    for (let t = 0; t < steps; t++) {
+      const real = tile(data[t].map((b) => b.real));
+      const noises = [tile(data[t].map((b) => b.z1)), tile(data[t].map((b) => b.z2))];
+      let call = 0;
+      metrics = trainStackedStep(gan, real, () => noises[call++], t === steps - 1);
+      tf.dispose([real, ...noises]);
+      if (t === 0) afterFirst = tf.memory().numTensors; // with the optimisers' state, made by the first step
+    }
+    assert.equal(tf.memory().numTensors, afterFirst, "steps after the first make no lasting tensors");
+    assert.ok(metrics !== null);
+    assert.equal(metrics.dLoss.length, 4);
+    objectives.forEach((objective, o) =>
+      Array.from({ length: seeds }, (_, s) => {
+        const [g, d] = [ringG(10 + s), ringD(20 + s)];
+        trainAlone(g, d, objective, data.map((perSeed) => perSeed[s]));
+        const r = o * seeds + s;
+        const stackedWeights = gan.generator.variables.map((v) => v.slice(r, 1).squeeze([0]));
+        g.getWeights().forEach((w, i) => {
+          const expected = w.rank === 1 ? w.reshape([1, -1]) : w;
+          const diff = maxDifference(stackedWeights[i], expected);
+          assert.ok(diff < 1e-5, `${objective.name}, seed ${s}: generator weight ${i} differs by ${diff}`);
+        });
+        tf.dispose(stackedWeights);
+        g.dispose();
+        d.dispose();
+      }),
+    );
+    assert.notDeepEqual(metrics.gLoss[0], metrics.gLoss[2], "the two objectives' runs of seed 0 differ");
+    data.flat().forEach((b) => tf.dispose([b.real, b.z1, b.z2]));
+    stackedFrom.flat().forEach((m) => m.dispose());
+    gan.generator.dispose();
+    gan.discriminator.dispose();
+    gan.generatorOptimizer.dispose();
+    gan.discriminatorOptimizer.dispose();
+  });
+});
+
+describe("runRingExperiment", () => {
+  const ring = createRingMixture();
+  const settings = {
+    steps: 4,
+    batchSize: 16,
+    latentSize: 8,
+    seed: 7,
+    checkEvery: 2,
+    checkSamples: 50,
+    recordEvery: 1,
+  };
+  const experiment = (cacheDir?: string) =>
+    runRingExperiment({
+      name: "ring-test",
+      cacheDir,
+      ring,
+      generators: [ringG(1), ringG(2)],
+      discriminators: [ringD(3), ringD(4)],
+      objectives: [NON_SATURATING, LEAST_SQUARES],
+      generatorOptimizer: new LeanAdam({ learningRate: 1e-3, beta1: 0.5 }),
+      discriminatorOptimizer: new LeanAdam({ learningRate: 1e-4, beta1: 0.5 }),
+      settings,
+    });
+
+  it("scores every run at step 0 and every checkEvery steps, frees what it made, and caches the result", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ring-"));
+    try {
+      const before = tf.memory().numTensors;
+      const made = await experiment(dir);
+      assert.equal(made.fromCache, false);
+      assert.equal(made.runs.length, 4);
+      assert.deepEqual(
+        made.runs.map((r) => `${r.objective} ${r.seed}`),
+        [
+          `${NON_SATURATING.name} 0`,
+          `${NON_SATURATING.name} 1`,
+          `${LEAST_SQUARES.name} 0`,
+          `${LEAST_SQUARES.name} 1`,
+        ],
+      );
+      for (const run of made.runs) {
+        assert.deepEqual(
+          run.checks.map((c) => c.step),
+          [0, 2, 4],
+        );
+        assert.equal(run.costs.length, 4);
+        assert.equal(run.checks[0].points.length, 50);
+      }
+      // Runs of one seed start from the same weights and noise: the same samples at step 0.
+      assert.deepEqual(made.runs[0].checks[0].points, made.runs[2].checks[0].points);
+      assert.notDeepEqual(made.runs[0].checks[0].points, made.runs[1].checks[0].points);
+      assert.notDeepEqual(made.runs[0].checks[2].points, made.runs[2].checks[2].points);
+      const loaded = await experiment(dir);
+      assert.equal(loaded.fromCache, true);
+      assert.deepEqual(loaded.runs, made.runs);
+      // 8 models built per call, disposed below; nothing else stays.
+      assert.ok(tf.memory().numTensors - before <= 2 * 8 * 6, "only the models' weights stay");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a bad setting or unmatched networks, naming them", async () => {
+    const [g, d] = [ringG(1), ringD(2)];
+    const args = {
+      name: "bad",
+      ring,
+      generators: [g],
+      discriminators: [d],
+      objectives: [NON_SATURATING],
+      generatorOptimizer: new LeanAdam({ learningRate: 1e-3 }),
+      discriminatorOptimizer: new LeanAdam({ learningRate: 1e-3 }),
+      settings,
+    };
+    await assert.rejects(runRingExperiment({ ...args, settings: { ...settings, batchSize: 0 } }), /batchSize must be an integer >= 1, got 0/);
+    await assert.rejects(runRingExperiment({ ...args, discriminators: [] }), /one discriminator per generator.*got 1 and 0/);
+    g.dispose();
+    d.dispose();
+  });
+});
