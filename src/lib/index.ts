@@ -219,3 +219,4 @@ export {
   type RingRun,
   type RingSettings,
 } from "./ringexperiment";
+export { renderRingGif, type RingGifArgs } from "./ringpictures";

@@ -84,6 +84,8 @@ export interface ModeCoverageArgs {
 export interface ModeCoverage {
   /** High-quality samples per mode. */
   perMode: number[];
+  /** Samples nearest each mode, whatever their distance (where the generator puts its mass). */
+  nearest: number[];
   /** Modes with at least `minShare` of the samples. */
   covered: number;
   /** Share of the samples that are of high quality (near some centre). */
@@ -108,6 +110,7 @@ export function measureModeCoverage(
   const xy = toPoints(points);
   if (xy.length === 0) throw new Error("measureModeCoverage needs at least one sample");
   const perMode = new Array<number>(ring.modes).fill(0);
+  const nearest = new Array<number>(ring.modes).fill(0);
   const reach = withinSds * ring.sd;
   for (const [x, y] of xy) {
     if (!Number.isFinite(x) || !Number.isFinite(y)) throw new Error(`a sample is not finite: [${x}, ${y}]`);
@@ -117,11 +120,13 @@ export function measureModeCoverage(
       const distance = Math.sqrt((x - cx) ** 2 + (y - cy) ** 2);
       if (distance < bestDistance) [best, bestDistance] = [k, distance];
     });
+    nearest[best] += 1;
     if (bestDistance <= reach) perMode[best] += 1;
   }
   const highQuality = perMode.reduce((a, b) => a + b, 0);
   return {
     perMode,
+    nearest,
     covered: perMode.filter((count) => count >= minShare * xy.length).length,
     highQualityShare: highQuality / xy.length,
     samples: xy.length,

@@ -60,6 +60,8 @@ export interface RingCheck {
   covered: number;
   highQualityShare: number;
   perMode: number[];
+  /** Samples nearest each mode (the collapse flag's histogram). */
+  nearest: number[];
   /** Energy distance between 1,000 samples and 1,000 points of the ring. */
   energy: number;
   /** The first `keepPoints` samples, rounded to 3 decimals. */
@@ -108,8 +110,9 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000 || 0;
 function ringCachePath(args: RingExperimentArgs): string | null {
   if (args.cacheDir === undefined) return null;
   const optimizer = (o: tf.Optimizer) => [o.getClassName(), o.getConfig()];
+  const { steps, batchSize, latentSize, seed, checkEvery, checkSamples, recordEvery } = args.settings;
   return cacheEntryPath(args.cacheDir, args.name, [
-    args.settings,
+    { steps, batchSize, latentSize, seed, checkEvery, checkSamples, recordEvery, keepPoints: args.keepPoints ?? 500 },
     { modes: args.ring.modes, radius: args.ring.radius, sd: args.ring.sd },
     args.objectives.map((o) => o.spec),
     optimizer(args.generatorOptimizer),
@@ -147,7 +150,10 @@ function createRingLiveView(title: string, totalSteps: number) {
         y: r.checks.map((c) => c.covered),
       }));
       const layout = { title: { text: `${title}: modes covered (live)` }, width: 720, height: 320 };
-      send("plot", { "application/vnd.plotly.v1+json": { data, layout }, "text/plain": `<modes covered, step ${step}>` });
+      send("plot", {
+        "application/vnd.plotly.v1+json": { data, layout },
+        "text/plain": `<modes covered, step ${step}>`,
+      });
     },
   };
 }
@@ -165,7 +171,8 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
   const { ring, generators, discriminators, objectives, settings, failureRules = FAILURE_RULES } = args;
   const { keepPoints = 500 } = args;
   const { steps, batchSize, latentSize, checkEvery, checkSamples, recordEvery } = settings;
-  Object.entries(settings).forEach(([name, value]) => assertInteger(name, value, name === "steps" ? 0 : 1));
+  for (const name of ["steps", "batchSize", "latentSize", "seed", "checkEvery", "checkSamples", "recordEvery"] as const)
+    assertInteger(name, settings[name], name === "steps" ? 0 : 1);
   if (generators.length === 0 || generators.length !== discriminators.length)
     throw new Error(
       `give one discriminator per generator (one pair per seed), got ${generators.length} and ${discriminators.length}`,
@@ -188,7 +195,9 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
   };
   const noiseSampler = createNoiseSampler({ latentSize, seed: settings.seed });
   const noise = (batch: number) =>
-    tf.tidy(() => tf.tile(tf.reshape(noiseSampler(seeds * batch), [seeds, batch, latentSize]), [k, 1, 1])) as tf.Tensor3D;
+    tf.tidy(() =>
+      tf.tile(tf.reshape(noiseSampler(seeds * batch), [seeds, batch, latentSize]), [k, 1, 1]),
+    ) as tf.Tensor3D;
   const samplers = Array.from({ length: seeds }, (_, s) => createRingSampler(ring, settings.seed + 1 + s));
   const realBatch = (): tf.Tensor3D =>
     tf.tidy(() => tf.tile(tf.stack(samplers.map((draw) => draw(batchSize))), [k, 1, 1]) as tf.Tensor3D);
@@ -219,10 +228,11 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
         covered: coverage.covered,
         highQualityShare: round3(coverage.highQualityShare),
         perMode: coverage.perMode,
+        nearest: coverage.nearest,
         energy: Number(energyDistance(points.slice(0, 1000), reference).toPrecision(4)),
         points: points.slice(0, keepPoints).map(([x, y]): [number, number] => [round3(x), round3(y)]),
       });
-      const flag = run.flags.length === 0 ? checkRingCollapse(run.checks, failureRules) : null;
+      const flag = run.flags.length === 0 ? checkRingCollapse(coverage.nearest, step, failureRules) : null;
       if (flag !== null) run.flags.push(flag);
     });
   };

@@ -166,7 +166,11 @@ export interface StackedStepMetrics {
  * a group's runs of each run's mean cost (the objective's mean over the group, times its size), so
  * that every run's gradient is the one it would get trained alone.
  */
-function sumOverRuns(gan: StackedGan, cost: (o: Objective, ...groups: tf.Tensor[]) => tf.Scalar, ...outputs: tf.Tensor[]) {
+function sumOverRuns(
+  gan: StackedGan,
+  cost: (o: Objective, ...groups: tf.Tensor[]) => tf.Scalar,
+  ...outputs: tf.Tensor[]
+) {
   const groups = outputs.map((o) => tf.split(o, gan.objectives.length, 0));
   return tf.addN(gan.objectives.map((o, g) => tf.mul(cost(o, ...groups.map((parts) => parts[g])), gan.seeds)));
 }
@@ -245,7 +249,9 @@ export function trainStackedStep(
   values.dispose();
   rows.flat().forEach((v, i) => {
     if (!Number.isFinite(v))
-      throw new Error(`training diverged: run ${i % R}'s ${["J(D)", "J(G)", "D(x)", "D(G(z))"][Math.floor(i / R)]} is ${v}`);
+      throw new Error(
+        `training diverged: run ${i % R}'s ${["J(D)", "J(G)", "D(x)", "D(G(z))"][Math.floor(i / R)]} is ${v}`,
+      );
   });
   const [dLoss, gLoss, dReal, dFake] = rows;
   return { dLoss, gLoss, dReal, dFake };

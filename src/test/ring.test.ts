@@ -56,7 +56,13 @@ describe("mode coverage", () => {
   it("all modes: 10 points on each centre cover 8 modes, all of high quality", () => {
     const points = ring.centres.flatMap((_, k) => at(k, 10));
     const coverage = measureModeCoverage(ring, points);
-    assert.deepEqual(coverage, { perMode: new Array(8).fill(10), covered: 8, highQualityShare: 1, samples: 80 });
+    assert.deepEqual(coverage, {
+      perMode: new Array(8).fill(10),
+      nearest: new Array(8).fill(10),
+      covered: 8,
+      highQualityShare: 1,
+      samples: 80,
+    });
   });
 
   it("one mode: every point near centre 3 covers one mode", () => {
@@ -74,6 +80,8 @@ describe("mode coverage", () => {
       const coverage = measureModeCoverage(ring, points);
       assert.deepEqual([coverage.covered, coverage.highQualityShare], [0, 0]);
     }
+    // …though each point still has a nearest mode: the 4-sd-off points all sit nearest mode 1.
+    assert.equal(measureModeCoverage(ring, off).nearest[1], 30);
   });
 
   it("a mode needs its minimum share: one point per mode in 2,500 covers none; 20 per mode cover all", () => {

@@ -83,11 +83,15 @@ function trainAlone(
   for (const { real, z1, z2 } of batches) {
     tf.tidy(() => {
       const fakes = g.apply(z1, { training: true }) as tf.Tensor;
-      optD.minimize(() => {
-        const both = d.apply(tf.concat([real, fakes]), { training: true }) as tf.Tensor;
-        const [r, f] = tf.split(both, 2);
-        return objective.discriminatorCost(r, f);
-      }, false, vars(d));
+      optD.minimize(
+        () => {
+          const both = d.apply(tf.concat([real, fakes]), { training: true }) as tf.Tensor;
+          const [r, f] = tf.split(both, 2);
+          return objective.discriminatorCost(r, f);
+        },
+        false,
+        vars(d),
+      );
       optG.minimize(
         () => objective.generatorCost(d.apply(g.apply(z2, { training: true }), { training: true }) as tf.Tensor),
         false,
@@ -140,7 +144,12 @@ describe("trainStackedStep", () => {
     objectives.forEach((objective, o) =>
       Array.from({ length: seeds }, (_, s) => {
         const [g, d] = [ringG(10 + s), ringD(20 + s)];
-        trainAlone(g, d, objective, data.map((perSeed) => perSeed[s]));
+        trainAlone(
+          g,
+          d,
+          objective,
+          data.map((perSeed) => perSeed[s]),
+        );
         const r = o * seeds + s;
         const stackedWeights = gan.generator.variables.map((v) => v.slice(r, 1).squeeze([0]));
         g.getWeights().forEach((w, i) => {
@@ -196,12 +205,7 @@ describe("runRingExperiment", () => {
       assert.equal(made.runs.length, 4);
       assert.deepEqual(
         made.runs.map((r) => `${r.objective} ${r.seed}`),
-        [
-          `${NON_SATURATING.name} 0`,
-          `${NON_SATURATING.name} 1`,
-          `${LEAST_SQUARES.name} 0`,
-          `${LEAST_SQUARES.name} 1`,
-        ],
+        [`${NON_SATURATING.name} 0`, `${NON_SATURATING.name} 1`, `${LEAST_SQUARES.name} 0`, `${LEAST_SQUARES.name} 1`],
       );
       for (const run of made.runs) {
         assert.deepEqual(
@@ -237,8 +241,14 @@ describe("runRingExperiment", () => {
       discriminatorOptimizer: new LeanAdam({ learningRate: 1e-3 }),
       settings,
     };
-    await assert.rejects(runRingExperiment({ ...args, settings: { ...settings, batchSize: 0 } }), /batchSize must be an integer >= 1, got 0/);
-    await assert.rejects(runRingExperiment({ ...args, discriminators: [] }), /one discriminator per generator.*got 1 and 0/);
+    await assert.rejects(
+      runRingExperiment({ ...args, settings: { ...settings, batchSize: 0 } }),
+      /batchSize must be an integer >= 1, got 0/,
+    );
+    await assert.rejects(
+      runRingExperiment({ ...args, discriminators: [] }),
+      /one discriminator per generator.*got 1 and 0/,
+    );
     g.dispose();
     d.dispose();
   });
