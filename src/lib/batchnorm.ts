@@ -32,7 +32,7 @@ const BatchNormalizationBase = Object.getPrototypeOf(tf.layers.batchNormalizatio
  * gradient with respect to x, γ and β is FusedBatchNormGradV3's.
  * @param x [n, height, width, channels].
  */
-function fusedBatchNormTraining(
+export function fusedBatchNormTraining(
   ops: NativeOps,
   x: tf.Tensor4D,
   gamma: tf.Tensor,

@@ -203,10 +203,13 @@ export {
   type FailureRules,
 } from "./failures";
 export {
+  createStackedGan,
+  disposeStackedGan,
   sampleStacked,
   stackModels,
   trainStackedStep,
   type StackedGan,
+  type StackedGroup,
   type StackedMlp,
   type StackedNoise,
   type StackedStepMetrics,

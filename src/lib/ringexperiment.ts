@@ -10,11 +10,17 @@ import { assertInteger } from "./checks";
 import { checkRingCollapse, FAILURE_RULES, formatFlag, type FailureFlag, type FailureRules } from "./failures";
 import { formatProgress } from "./live";
 import { listenForInterrupt, TrainingStopped } from "./interrupt";
-import type { Objective } from "./losses";
 import { notebookChannel } from "./notebook";
 import { createNoiseSampler } from "./noise";
 import { createRingSampler, energyDistance, measureModeCoverage, sampleRing, type RingMixture } from "./ring";
-import { sampleStacked, stackModels, trainStackedStep, type StackedGan, type StackedStepMetrics } from "./stacked";
+import {
+  createStackedGan,
+  disposeStackedGan,
+  sampleStacked,
+  trainStackedStep,
+  type StackedGroup,
+  type StackedStepMetrics,
+} from "./stacked";
 
 /** The numbers that decide a ring experiment (all part of its cache key). */
 export interface RingSettings {
@@ -40,13 +46,12 @@ export interface RingExperimentArgs {
   /** One generator and one discriminator per seed (only read: each objective's run starts from the same weights). */
   generators: tf.LayersModel[];
   discriminators: tf.LayersModel[];
-  objectives: Objective[];
   /**
-   * Fresh optimisers for all the generators and for all the discriminators (their config is part
-   * of the key); the experiment disposes them when it ends.
+   * The configurations, each trained on every seed: an objective and fresh optimisers (groups next
+   * to each other may share them; their settings are part of the cache key). The experiment
+   * disposes the optimisers when it ends.
    */
-  generatorOptimizer: tf.Optimizer;
-  discriminatorOptimizer: tf.Optimizer;
+  groups: StackedGroup[];
   settings: RingSettings;
   /** Rules of the failure flags; default FAILURE_RULES. */
   failureRules?: FailureRules;
@@ -68,8 +73,11 @@ export interface RingCheck {
   points: Array<[number, number]>;
 }
 
-/** One run: an objective on a seed. */
+/** One run: a group (objective and optimisers) on a seed. */
 export interface RingRun {
+  /** The group's name. */
+  group: string;
+  /** The name of its objective. */
   objective: string;
   /** Index of the seed, 0 … seeds − 1. */
   seed: number;
@@ -114,9 +122,12 @@ function ringCachePath(args: RingExperimentArgs): string | null {
   return cacheEntryPath(args.cacheDir, args.name, [
     { steps, batchSize, latentSize, seed, checkEvery, checkSamples, recordEvery, keepPoints: args.keepPoints ?? 500 },
     { modes: args.ring.modes, radius: args.ring.radius, sd: args.ring.sd },
-    args.objectives.map((o) => o.spec),
-    optimizer(args.generatorOptimizer),
-    optimizer(args.discriminatorOptimizer),
+    args.groups.map((g) => [
+      g.name,
+      g.objective.spec,
+      optimizer(g.generatorOptimizer),
+      optimizer(g.discriminatorOptimizer),
+    ]),
     args.generators[0].toJSON(null, false),
     args.discriminators[0].toJSON(null, false),
     args.generators.length,
@@ -140,12 +151,12 @@ function createRingLiveView(title: string, totalSteps: number) {
   return {
     update(step: number, runs: RingRun[], outcome?: string) {
       const line = outcome ?? formatProgress(step, totalSteps, Date.now() - started);
-      const flags = runs.flatMap((r) => r.flags.map((f) => `${r.objective}, seed ${r.seed}: ${formatFlag(f)}`));
+      const flags = runs.flatMap((r) => r.flags.map((f) => `${r.group}, seed ${r.seed}: ${formatFlag(f)}`));
       send("progress", { "text/plain": [`${title}: ${line}`, ...flags].join("\n") });
       const data = runs.map((r) => ({
         type: "scatter",
         mode: "lines",
-        name: `${r.objective}, seed ${r.seed}`,
+        name: `${r.group}, seed ${r.seed}`,
         x: r.checks.map((c) => c.step),
         y: r.checks.map((c) => c.covered),
       }));
@@ -168,7 +179,7 @@ function createRingLiveView(title: string, totalSteps: number) {
  * cached then, and a rerun starts again from the networks' weights.
  */
 export async function runRingExperiment(args: RingExperimentArgs): Promise<RingExperiment> {
-  const { ring, generators, discriminators, objectives, settings, failureRules = FAILURE_RULES } = args;
+  const { ring, generators, discriminators, groups, settings, failureRules = FAILURE_RULES } = args;
   const { keepPoints = 500 } = args;
   const { steps, batchSize, latentSize, checkEvery, checkSamples, recordEvery } = settings;
   for (const name of ["steps", "batchSize", "latentSize", "seed", "checkEvery", "checkSamples", "recordEvery"] as const)
@@ -177,22 +188,15 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
     throw new Error(
       `give one discriminator per generator (one pair per seed), got ${generators.length} and ${discriminators.length}`,
     );
-  if (objectives.length === 0) throw new Error("runRingExperiment needs at least one objective");
+  if (groups.length === 0) throw new Error("runRingExperiment needs at least one group");
   const cachePath = ringCachePath(args);
   if (cachePath !== null && fs.existsSync(path.join(cachePath, "runs.json"))) {
     const { runs, seconds } = JSON.parse(fs.readFileSync(path.join(cachePath, "runs.json"), "utf8"));
     return { runs, seconds, fromCache: true, cachePath };
   }
   const seeds = generators.length;
-  const k = objectives.length;
-  const gan: StackedGan = {
-    generator: stackModels(Array.from({ length: k }, () => generators).flat()),
-    discriminator: stackModels(Array.from({ length: k }, () => discriminators).flat()),
-    objectives,
-    seeds,
-    generatorOptimizer: args.generatorOptimizer,
-    discriminatorOptimizer: args.discriminatorOptimizer,
-  };
+  const k = groups.length;
+  const gan = createStackedGan(generators, discriminators, groups);
   const noiseSampler = createNoiseSampler({ latentSize, seed: settings.seed });
   const noise = (batch: number) =>
     tf.tidy(() =>
@@ -213,7 +217,8 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
   ) as tf.Tensor3D;
   const reference = sampleRing(ring, 1000, settings.seed + 2000);
   const runs: RingRun[] = Array.from({ length: k * seeds }, (_, r) => ({
-    objective: objectives[Math.floor(r / seeds)].name,
+    group: groups[Math.floor(r / seeds)].name,
+    objective: groups[Math.floor(r / seeds)].objective.name,
     seed: r % seeds,
     checks: [],
     costs: [],
@@ -267,10 +272,7 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
   } finally {
     interrupt.close();
     checkNoise.dispose();
-    gan.generator.dispose();
-    gan.discriminator.dispose();
-    args.generatorOptimizer.dispose();
-    args.discriminatorOptimizer.dispose();
+    disposeStackedGan(gan);
   }
   const seconds = (Date.now() - started) / 1000;
   view.update(steps, runs, `done: ${steps} steps in ${seconds.toFixed(0)} s`);

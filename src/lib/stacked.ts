@@ -1,15 +1,17 @@
 // Several small GANs trained as one: the weights of R runs stacked along a first axis, so that one
 // batched matrix product (tf.matMul on [R, batch, in] × [R, in, out]) does the work of R. On a
 // 2-D problem each run's matrices are small and a step is mostly kernel-launch overhead; stacked,
-// R runs cost little more than one (notebook 07 trains its seeds and objectives this way).
+// R runs cost little more than one (notebook 07 trains its seeds, objectives and optimisers this way).
 import { tf } from "./backend";
 import { assertInteger, assertShape } from "./checks";
+import { fusedBatchNormTraining } from "./batchnorm";
 import type { Objective } from "./losses";
+import { nativeOps } from "./native";
 
 /** One layer of a stacked MLP: its weights carry a leading axis of size R (one slice per run). */
 type StackedLayer =
-  | { kind: "dense"; kernel: tf.Variable; bias: tf.Variable; activation: string }
-  | { kind: "batchNorm"; gamma: tf.Variable; beta: tf.Variable; epsilon: number }
+  | { kind: "dense"; kernel: tf.Variable[]; bias: tf.Variable[]; activation: string }
+  | { kind: "batchNorm"; gamma: tf.Variable[]; beta: tf.Variable[]; epsilon: number }
   | { kind: "activation"; activation: string; alpha: number };
 
 /** R copies of one MLP architecture, each with its own weights, applied in one pass. */
@@ -21,7 +23,12 @@ export interface StackedMlp {
   readonly outputSize: number;
   /** Whether a layer normalises with batch statistics (then D judges real and fake batches apart). */
   readonly hasBatchNorm: boolean;
-  /** The trainable weights: kernels [R, in, out], biases and BatchNorm's γ, β [R, 1, units]. */
+  /**
+   * The trainable weights of each part (a block of consecutive runs that one optimiser updates):
+   * kernels [runs of the part, in, out], biases and BatchNorm's γ, β [runs of the part, 1, units].
+   */
+  readonly parts: tf.Variable[][];
+  /** All parts' weights. */
   readonly variables: tf.Variable[];
   /**
    * Each run's network on its own batch: x [R, batch, inputSize] → [R, batch, outputSize].
@@ -49,15 +56,52 @@ function activate(x: tf.Tensor, name: string, alpha: number): tf.Tensor {
   }
 }
 
-/** The weights of layer `name` of every model, stacked along a new first axis (a biases' [units] as [R, 1, units]). */
-function stackWeights(models: tf.LayersModel[], layerIndex: number, weightIndex: number): tf.Variable {
-  return tf.tidy(() => {
-    const slices = models.map((m) => {
-      const w = m.layers[layerIndex].getWeights()[weightIndex];
-      return w.rank === 1 ? w.reshape([1, w.shape[0]]) : w;
-    });
-    return tf.variable(tf.stack(slices), true);
-  });
+/**
+ * Weight `weightIndex` of layer `layerIndex` of every model, stacked along a new first axis (a
+ * bias's [units] as [R, 1, units]), one variable per part of `parts` consecutive models.
+ */
+function stackWeights(
+  models: tf.LayersModel[],
+  layerIndex: number,
+  weightIndex: number,
+  parts: number[],
+): tf.Variable[] {
+  let first = 0;
+  return parts.map((size) =>
+    tf.tidy(() => {
+      const slices = models.slice(first, (first += size)).map((m) => {
+        const w = m.layers[layerIndex].getWeights()[weightIndex];
+        return w.rank === 1 ? w.reshape([1, w.shape[0]]) : w;
+      });
+      return tf.variable(tf.stack(slices), true);
+    }),
+  );
+}
+
+/** The parts' weights as one tensor of all runs (a copy only when there are several parts). */
+const joined = (parts: tf.Variable[]): tf.Tensor => (parts.length === 1 ? parts[0] : tf.concat(parts, 0));
+
+/**
+ * BatchNorm with each run's batch statistics, x [R, batch, units]: on native TensorFlow one fused
+ * kernel (each run's units as channels of their own), elsewhere tf.moments.
+ */
+function normaliseRuns(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {
+  const ops = nativeOps();
+  if (ops === null) {
+    const { mean, variance } = tf.moments(x, 1, true);
+    return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon))), gamma), beta);
+  }
+  const [runs, batch, units] = x.shape;
+  const channels = tf.reshape(tf.transpose(x, [1, 0, 2]), [batch, 1, 1, runs * units]) as tf.Tensor4D;
+  const { y, mean, variance } = fusedBatchNormTraining(
+    ops,
+    channels,
+    tf.reshape(gamma, [runs * units]),
+    tf.reshape(beta, [runs * units]),
+    epsilon,
+  );
+  tf.dispose([mean, variance]);
+  return tf.transpose(tf.reshape(y, [batch, runs, units]), [1, 0, 2]);
 }
 
 /** A layer's config, read as a plain record. */
@@ -75,8 +119,12 @@ function architecture(model: tf.LayersModel): string {
  * Activation and LeakyReLU layers) into one StackedMlp whose run r starts with model r's weights.
  * The models are only read: dispose them when they are no longer needed.
  */
-export function stackModels(models: tf.LayersModel[]): StackedMlp {
+export function stackModels(models: tf.LayersModel[], parts: number[] = [models.length]): StackedMlp {
   if (models.length === 0) throw new Error("stackModels needs at least one model");
+  if (parts.some((p) => !Number.isInteger(p) || p < 1) || parts.reduce((a, b) => a + b, 0) !== models.length)
+    throw new Error(
+      `stackModels: parts [${parts.join(", ")}] must be positive and add up to the ${models.length} models`,
+    );
   const first = architecture(models[0]);
   models.forEach((m, r) => {
     if (architecture(m) !== first)
@@ -89,8 +137,8 @@ export function stackModels(models: tf.LayersModel[]): StackedMlp {
         if (config.useBias === false) throw new Error(`stackModels: dense layer ${layer.name} has no bias`);
         return {
           kind: "dense",
-          kernel: stackWeights(models, i, 0),
-          bias: stackWeights(models, i, 1),
+          kernel: stackWeights(models, i, 0, parts),
+          bias: stackWeights(models, i, 1, parts),
           activation: String(config.activation),
         };
       case "BatchNormalization":
@@ -99,8 +147,8 @@ export function stackModels(models: tf.LayersModel[]): StackedMlp {
           throw new Error(`stackModels: BatchNorm layer ${layer.name} must scale and centre its last axis`);
         return {
           kind: "batchNorm",
-          gamma: stackWeights(models, i, 0),
-          beta: stackWeights(models, i, 1),
+          gamma: stackWeights(models, i, 0, parts),
+          beta: stackWeights(models, i, 1, parts),
           epsilon: Number(config.epsilon),
         };
       case "Activation":
@@ -111,9 +159,12 @@ export function stackModels(models: tf.LayersModel[]): StackedMlp {
         throw new Error(`stackModels: layer ${layer.name} of class ${layer.getClassName()} is not supported`);
     }
   });
-  const variables = layers.flatMap((l) =>
-    l.kind === "dense" ? [l.kernel, l.bias] : l.kind === "batchNorm" ? [l.gamma, l.beta] : [],
+  const partVariables = parts.map((_, p) =>
+    layers.flatMap((l) =>
+      l.kind === "dense" ? [l.kernel[p], l.bias[p]] : l.kind === "batchNorm" ? [l.gamma[p], l.beta[p]] : [],
+    ),
   );
+  const variables = partVariables.flat();
   const [inputSize, outputSize] = [models[0].inputs[0].shape[1], models[0].outputs[0].shape[1]] as number[];
   const runs = models.length;
   return {
@@ -121,16 +172,16 @@ export function stackModels(models: tf.LayersModel[]): StackedMlp {
     inputSize,
     outputSize,
     hasBatchNorm: layers.some((l) => l.kind === "batchNorm"),
+    parts: partVariables,
     variables,
     apply(x) {
       assertShape("x", x.shape, [runs, -1, inputSize]);
       return tf.tidy(() =>
         layers.reduce((h: tf.Tensor, l) => {
-          if (l.kind === "dense") return activate(tf.add(tf.matMul(h, l.kernel), l.bias), l.activation, 0);
+          if (l.kind === "dense")
+            return activate(tf.add(tf.matMul(h, joined(l.kernel)), joined(l.bias)), l.activation, 0);
           if (l.kind === "activation") return activate(h, l.activation, l.alpha);
-          const { mean, variance } = tf.moments(h, 1, true);
-          const normalised = tf.mul(tf.sub(h, mean), tf.rsqrt(tf.add(variance, l.epsilon)));
-          return tf.add(tf.mul(normalised, l.gamma), l.beta);
+          return normaliseRuns(h, joined(l.gamma), joined(l.beta), l.epsilon);
         }, x),
       ) as tf.Tensor3D;
     },
@@ -140,16 +191,93 @@ export function stackModels(models: tf.LayersModel[]): StackedMlp {
   };
 }
 
-/** A stacked GAN: R = objectives × seeds runs, in that order (all seeds of objective 0 first). */
+/** One configuration of a stacked GAN, trained on every seed: its objective and its optimisers. */
+export interface StackedGroup {
+  /** A short name for tables and legends, e.g. "GAN, RMSProp". */
+  name: string;
+  objective: Objective;
+  /** Optimisers of the group's generators and discriminators; groups next to each other may share them. */
+  generatorOptimizer: tf.Optimizer;
+  discriminatorOptimizer: tf.Optimizer;
+}
+
+/** A stacked GAN: R = groups × seeds runs, in that order (all seeds of group 0 first). */
 export interface StackedGan {
   generator: StackedMlp;
   discriminator: StackedMlp;
-  /** The objective of each group of runs; each group holds `seeds` runs. */
-  objectives: Objective[];
-  /** Runs per objective: run g·seeds + s is objective g on seed s. */
+  groups: StackedGroup[];
+  /** Runs per group: run g·seeds + s is group g on seed s. */
   seeds: number;
-  generatorOptimizer: tf.Optimizer;
-  discriminatorOptimizer: tf.Optimizer;
+}
+
+/** Sizes of the blocks of consecutive runs that one pair of optimisers updates (the stack's parts). */
+function optimizerParts(groups: StackedGroup[], seeds: number): number[] {
+  const parts: number[] = [];
+  groups.forEach((group, g) => {
+    const previous = groups[g - 1];
+    const same =
+      previous !== undefined &&
+      previous.generatorOptimizer === group.generatorOptimizer &&
+      previous.discriminatorOptimizer === group.discriminatorOptimizer;
+    if (same) parts[parts.length - 1] += seeds;
+    else parts.push(seeds);
+  });
+  const optimizers = groups.flatMap((g) => [g.generatorOptimizer, g.discriminatorOptimizer]);
+  if (new Set(optimizers).size !== 2 * parts.length)
+    throw new Error("groups that share an optimiser must share both and sit next to each other");
+  return parts;
+}
+
+/**
+ * A stacked GAN of every group on every seed: `generators[s]` and `discriminators[s]` give seed s's
+ * starting weights to each group's run of that seed (they are only read). Groups that share their
+ * optimisers form one part of the stack.
+ */
+export function createStackedGan(
+  generators: tf.LayersModel[],
+  discriminators: tf.LayersModel[],
+  groups: StackedGroup[],
+): StackedGan {
+  if (generators.length === 0 || generators.length !== discriminators.length)
+    throw new Error(
+      `give one discriminator per generator (one pair per seed), got ${generators.length} and ${discriminators.length}`,
+    );
+  if (groups.length === 0) throw new Error("a stacked GAN needs at least one group");
+  const seeds = generators.length;
+  const parts = optimizerParts(groups, seeds);
+  const every = (models: tf.LayersModel[]) => groups.flatMap(() => models);
+  return {
+    generator: stackModels(every(generators), parts),
+    discriminator: stackModels(every(discriminators), parts),
+    groups,
+    seeds,
+  };
+}
+
+/** Disposes a stacked GAN's networks and every optimiser of its groups. */
+export function disposeStackedGan(gan: StackedGan): void {
+  gan.generator.dispose();
+  gan.discriminator.dispose();
+  new Set(gan.groups.flatMap((g) => [g.generatorOptimizer, g.discriminatorOptimizer])).forEach((o) => o.dispose());
+}
+
+/**
+ * Gradients of `cost` with respect to `net`'s weights, each part's applied by the optimiser that
+ * `pick` names for the part's first group.
+ */
+function updateParts(
+  gan: StackedGan,
+  net: StackedMlp,
+  pick: (group: StackedGroup) => tf.Optimizer,
+  cost: () => tf.Scalar,
+): void {
+  const { grads } = tf.variableGrads(cost, net.variables);
+  let firstRun = 0;
+  net.parts.forEach((variables) => {
+    const optimizer = pick(gan.groups[firstRun / gan.seeds]);
+    optimizer.applyGradients(Object.fromEntries(variables.map((v) => [v.name, grads[v.name]])));
+    firstRun += variables[0].shape[0];
+  });
 }
 
 /** One training step's per-run numbers, each an array of R. */
@@ -171,15 +299,18 @@ function sumOverRuns(
   cost: (o: Objective, ...groups: tf.Tensor[]) => tf.Scalar,
   ...outputs: tf.Tensor[]
 ) {
-  const groups = outputs.map((o) => tf.split(o, gan.objectives.length, 0));
-  return tf.addN(gan.objectives.map((o, g) => tf.mul(cost(o, ...groups.map((parts) => parts[g])), gan.seeds)));
+  // (tf.split into one piece has no gradient in tfjs: one group needs no split)
+  const groups = outputs.map((o) => (gan.groups.length === 1 ? [o] : tf.split(o, gan.groups.length, 0)));
+  return tf.addN(gan.groups.map((g, i) => tf.mul(cost(g.objective, ...groups.map((parts) => parts[i])), gan.seeds)));
 }
 
 /** Each run's mean of `cost` on its own slice of `outputs` [R, batch, 1]. */
 function perRun(gan: StackedGan, cost: (o: Objective, ...runs: tf.Tensor[]) => tf.Scalar, ...outputs: tf.Tensor[]) {
-  const R = gan.objectives.length * gan.seeds;
-  const slices = outputs.map((o) => tf.split(o, R, 0));
-  return tf.stack(slices[0].map((_, r) => cost(gan.objectives[Math.floor(r / gan.seeds)], ...slices.map((s) => s[r]))));
+  const R = gan.groups.length * gan.seeds;
+  const slices = outputs.map((o) => (R === 1 ? [o] : tf.split(o, R, 0)));
+  return tf.stack(
+    slices[0].map((_, r) => cost(gan.groups[Math.floor(r / gan.seeds)].objective, ...slices.map((s) => s[r]))),
+  );
 }
 
 /**
@@ -208,31 +339,33 @@ export function trainStackedStep(
   noise: StackedNoise,
   record: boolean,
 ): StackedStepMetrics | null {
-  const R = gan.objectives.length * gan.seeds;
+  const R = gan.groups.length * gan.seeds;
   assertInteger("seeds", gan.seeds);
   assertShape("real", real.shape, [R, -1, gan.discriminator.inputSize]);
   const batch = real.shape[1];
   const kept: tf.Tensor[] = [];
   const values = tf.tidy((): tf.Tensor | undefined => {
     const fakes = gan.generator.apply(noise(batch));
-    gan.discriminatorOptimizer.minimize(
+    updateParts(
+      gan,
+      gan.discriminator,
+      (g) => g.discriminatorOptimizer,
       () => {
         const [r, f] = judge(gan, real, fakes);
         if (record) kept.push(tf.keep(r), tf.keep(f));
         return sumOverRuns(gan, (o, a, b) => o.discriminatorCost(a, b), r, f) as tf.Scalar;
       },
-      false,
-      gan.discriminator.variables,
     );
     const z = noise(batch);
-    gan.generatorOptimizer.minimize(
+    updateParts(
+      gan,
+      gan.generator,
+      (g) => g.generatorOptimizer,
       () => {
         const f = gan.discriminator.apply(gan.generator.apply(z));
         if (record) kept.push(tf.keep(f));
         return sumOverRuns(gan, (o, a) => o.generatorCost(a), f) as tf.Scalar;
       },
-      false,
-      gan.generator.variables,
     );
     if (!record) return undefined;
     const [r, f, g] = kept;
