@@ -81,6 +81,7 @@ export {
   type LabelEncoding,
 } from "./conditional";
 export {
+  createOptimizer,
   LeanAdam,
   LeanRmsProp,
   linearDecayFactor,
@@ -88,6 +89,7 @@ export {
   type LeanOptimizerArgs,
   type LeanRmsPropArgs,
   type LinearDecay,
+  type OptimizerSpec,
 } from "./optimizer";
 export { ADAM_RULE, RMSPROP_RULE, type UpdateRule } from "./updates";
 export { createWeightAverage, type WeightAverage, type WeightAverageArgs } from "./averaging";
@@ -156,11 +158,15 @@ export {
   buildModel,
   runGanJob,
   runGanJobsFromEnvironment,
+  runRingJob,
   startBackgroundTraining,
   type BackgroundTraining,
   type BackgroundTrainingArgs,
   type GanJob,
   type ModelSpec,
+  type RingJob,
+  type RingJobGroup,
+  type TrainingJob,
   type TrainedGanJob,
 } from "./jobs";
 export {

@@ -1,4 +1,4 @@
-// GAN trainings described as data, so that they can run in other processes. On 2 cores, two
+// GAN trainings (one GAN on MNIST, or a ring experiment) described as data, so that they can run in other processes. On 2 cores, two
 // processes that each train with one TensorFlow thread get through about 1.8 times as many steps
 // as one process with two threads (small models leave most of a second thread idle), so a
 // notebook that needs several independent trainings starts them as background jobs and loads
@@ -17,6 +17,10 @@ import { buildMlpDiscriminator, buildMlpGenerator } from "./mlp";
 import type { NoiseDistribution } from "./noise";
 import { createGan, disposeOptimizers, type CreateGanArgs } from "./gan";
 import { createObjective, type ObjectiveSpec } from "./losses";
+import { createOptimizer, type OptimizerSpec } from "./optimizer";
+import { createRingMixture, type RingMixtureArgs } from "./ring";
+import { runRingExperiment, type RingExperiment, type RingSettings } from "./ringexperiment";
+import type { StackedGroup } from "./stacked";
 import { stopOnRestart } from "./session";
 import { trainGan, type StepMetrics } from "./steps";
 
@@ -115,6 +119,75 @@ export async function runGanJob(job: GanJob, onStep?: (step: number) => void): P
   return { ...result, generator, discriminator, averaged: average?.model };
 }
 
+/** One group of a ring job: an objective and its optimisers, as data. */
+export interface RingJobGroup {
+  name: string;
+  objective: ObjectiveSpec;
+  generatorOptimizer: OptimizerSpec;
+  discriminatorOptimizer: OptimizerSpec;
+}
+
+/** A ring experiment (`runRingExperiment`), all of it data, so that another process can run it. */
+export interface RingJob {
+  kind: "ring";
+  /** Cache folder (the project's data/) and the experiment's name. */
+  cacheDir: string;
+  name: string;
+  ring: RingMixtureArgs;
+  /** One generator and one discriminator per seed. */
+  generators: ModelSpec[];
+  discriminators: ModelSpec[];
+  /** Groups next to each other with equal optimiser specs share their optimisers (one part of the stack). */
+  groups: RingJobGroup[];
+  settings: RingSettings;
+}
+
+/** A job for `startBackgroundTraining`: one GAN on MNIST, or a ring experiment. */
+export type TrainingJob = GanJob | RingJob;
+
+const isRingJob = (job: TrainingJob): job is RingJob => "kind" in job && job.kind === "ring";
+const stepsOf = (job: TrainingJob) => (isRingJob(job) ? job.settings.steps : job.steps);
+
+/**
+ * Runs a ring job in this process (or loads it from the cache when it ran before, here or in
+ * another process): builds its networks and optimisers from their specs, runs
+ * `runRingExperiment`, and disposes the networks.
+ */
+export async function runRingJob(job: RingJob, onStep?: (step: number) => void): Promise<RingExperiment> {
+  const generators = job.generators.map(buildModel);
+  const discriminators = job.discriminators.map(buildModel);
+  const made: Array<[string, StackedGroup]> = [];
+  const groups = job.groups.map((g) => {
+    const key = JSON.stringify([g.generatorOptimizer, g.discriminatorOptimizer]);
+    const previous = made[made.length - 1];
+    const group: StackedGroup =
+      previous !== undefined && previous[0] === key
+        ? { ...previous[1], name: g.name, objective: createObjective(g.objective) }
+        : {
+            name: g.name,
+            objective: createObjective(g.objective),
+            generatorOptimizer: createOptimizer(g.generatorOptimizer),
+            discriminatorOptimizer: createOptimizer(g.discriminatorOptimizer),
+          };
+    made.push([key, group]);
+    return group;
+  });
+  try {
+    return await runRingExperiment({
+      name: job.name,
+      cacheDir: job.cacheDir,
+      ring: createRingMixture(job.ring),
+      generators,
+      discriminators,
+      groups,
+      settings: job.settings,
+      onStep,
+    });
+  } finally {
+    [...generators, ...discriminators].forEach((m) => m.dispose());
+  }
+}
+
 /** Background jobs and what they have done so far. */
 export interface BackgroundTraining {
   /** Resolves when every job has trained (and cached its result); rejects with the first failure. */
@@ -144,7 +217,7 @@ type Phase = "waiting" | "running" | "done" | "failed" | "not run";
  * (and a job that could not run in the background trains in this process instead).
  */
 export function startBackgroundTraining(
-  jobs: GanJob[],
+  jobs: TrainingJob[],
   { processes = 2 }: BackgroundTrainingArgs = {},
 ): BackgroundTraining {
   assertInteger("processes", processes);
@@ -191,7 +264,7 @@ export function startBackgroundTraining(
           } else if (tag === "GAN_KIT_PROGRESS") {
             entry.steps = Number(value);
           } else if (tag === "GAN_KIT_DONE") {
-            Object.assign(entry, { phase: "done", steps: entry.job.steps, seconds: Number(value) });
+            Object.assign(entry, { phase: "done", steps: stepsOf(entry.job), seconds: Number(value) });
           }
         }
       });
@@ -251,7 +324,7 @@ export function startBackgroundTraining(
             : phase === "done" || phase === "failed"
               ? ` in ${seconds.toFixed(0)} s`
               : "";
-        return `${job.name}: ${steps} of ${job.steps} steps, ${phase}${time}`;
+        return `${job.name}: ${steps} of ${stepsOf(job)} steps, ${phase}${time}`;
       }),
   };
 }
@@ -261,16 +334,21 @@ export async function runGanJobsFromEnvironment(): Promise<void> {
   const text = process.env[JOBS_VARIABLE];
   if (text === undefined) throw new Error(`${JOBS_VARIABLE} is not set: this runs inside background training only`);
   await backendReady();
-  const jobs = JSON.parse(text) as GanJob[];
+  const jobs = JSON.parse(text) as TrainingJob[];
   for (const [position, job] of jobs.entries()) {
     const started = Date.now();
     process.stdout.write(`GAN_KIT_START ${position}\n`);
-    const trained = await runGanJob(job, (step) => {
+    const onStep = (step: number) => {
       if (step % PROGRESS_EVERY === 0) process.stdout.write(`GAN_KIT_PROGRESS ${position} ${step}\n`);
-    });
-    trained.generator.dispose();
-    trained.discriminator.dispose();
-    trained.averaged?.dispose();
+    };
+    if (isRingJob(job)) {
+      await runRingJob(job, onStep);
+    } else {
+      const trained = await runGanJob(job, onStep);
+      trained.generator.dispose();
+      trained.discriminator.dispose();
+      trained.averaged?.dispose();
+    }
     process.stdout.write(`GAN_KIT_DONE ${position} ${((Date.now() - started) / 1000).toFixed(1)}\n`);
   }
 }

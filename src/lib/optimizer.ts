@@ -256,3 +256,20 @@ export class LeanRmsProp extends LeanOptimizer<RmsPropStep> {
     return { rho: this.rho, momentum: this.momentum };
   }
 }
+
+/** An optimiser as data (e.g. for a job that another process runs): its rule and its arguments. */
+export type OptimizerSpec = { rule: "adam"; args: LeanAdamArgs } | { rule: "rmsprop"; args: LeanRmsPropArgs };
+
+/** A fresh optimiser from its spec; names an unknown rule. */
+export function createOptimizer(spec: OptimizerSpec): LeanAdam | LeanRmsProp {
+  switch (spec?.rule) {
+    case "adam":
+      return new LeanAdam(spec.args);
+    case "rmsprop":
+      return new LeanRmsProp(spec.args);
+    default:
+      throw new Error(
+        `unknown optimiser rule ${JSON.stringify((spec as { rule?: unknown })?.rule)}; use "adam" or "rmsprop"`,
+      );
+  }
+}

@@ -57,6 +57,8 @@ export interface RingExperimentArgs {
   failureRules?: FailureRules;
   /** Points of each run kept per check for the pictures; default 500. */
   keepPoints?: number;
+  /** Called after every trained step with its number (e.g. to report progress from another process). */
+  onStep?: (step: number) => void;
 }
 
 /** One run's score at one check. */
@@ -264,6 +266,7 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
       } finally {
         real.dispose();
       }
+      args.onStep?.(step);
       if (step % checkEvery === 0 || step === steps) {
         check(step);
         view.update(step, runs);

@@ -6,12 +6,18 @@ import { describe, it } from "node:test";
 
 import {
   buildModel,
+  createOptimizer,
+  LEAST_SQUARES,
+  NON_SATURATING,
   runGanJob,
+  runRingJob,
   startBackgroundTraining,
   tf,
   trainingCachePath,
   trainingCodeVersion,
   type GanJob,
+  type OptimizerSpec,
+  type RingJob,
 } from "../lib";
 
 function tinyJob(cacheDir: string, name: string, overrides: Partial<GanJob> = {}): GanJob {
@@ -99,6 +105,49 @@ describe("GAN jobs", () => {
         `step ${i + 1}: ${m.dLoss}, ${m.gLoss} there vs ${local.history[i].dLoss}, ${local.history[i].gLoss} here`,
       );
     });
+  });
+
+  it("run a ring experiment in the background, which this process then loads from the cache", async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "gan-jobs-"));
+    const adam: OptimizerSpec = { rule: "adam", args: { learningRate: 1e-3, beta1: 0.5 } };
+    const rms: OptimizerSpec = { rule: "rmsprop", args: { learningRate: 1e-3 } };
+    const job: RingJob = {
+      kind: "ring",
+      cacheDir,
+      name: "ring",
+      ring: { modes: 8, radius: 2, sd: 0.02 },
+      generators: [1, 2].map((seed) => ({
+        builder: "buildMlpGenerator" as const,
+        args: { latentSize: 8, hiddenUnits: [16], outputSize: 2, outputActivation: "linear" as const, seed },
+      })),
+      discriminators: [3, 4].map((seed) => ({
+        builder: "buildMlpDiscriminator" as const,
+        args: { inputSize: 2, hiddenUnits: [16], activation: "tanh" as const, seed },
+      })),
+      groups: [
+        { name: "GAN, Adam", objective: NON_SATURATING.spec, generatorOptimizer: adam, discriminatorOptimizer: adam },
+        { name: "LSGAN, Adam", objective: LEAST_SQUARES.spec, generatorOptimizer: adam, discriminatorOptimizer: adam },
+        { name: "GAN, RMSProp", objective: NON_SATURATING.spec, generatorOptimizer: rms, discriminatorOptimizer: rms },
+      ],
+      settings: { steps: 30, batchSize: 16, latentSize: 8, seed: 5, checkEvery: 10, checkSamples: 40, recordEvery: 5 },
+    };
+    const background = startBackgroundTraining([job], { processes: 1 });
+    await background.done;
+    assert.deepEqual(
+      background.status().map((line) => line.replace(/ in \d+ s$/, "")),
+      ["ring: 30 of 30 steps, done"],
+    );
+    const loaded = await runRingJob(job);
+    assert.equal(loaded.fromCache, true);
+    assert.deepEqual(
+      loaded.runs.map((r) => `${r.group} ${r.seed}`),
+      ["GAN, Adam 0", "GAN, Adam 1", "LSGAN, Adam 0", "LSGAN, Adam 1", "GAN, RMSProp 0", "GAN, RMSProp 1"],
+    );
+    assert.deepEqual(
+      loaded.runs[0].checks.map((c) => c.step),
+      [0, 10, 20, 30],
+    );
+    assert.throws(() => createOptimizer({ rule: "sgd" } as never), /unknown optimiser rule "sgd"/);
   });
 
   it("report a job that fails in its process, with its error, and refuse two jobs of one name", async () => {
