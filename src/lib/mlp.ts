@@ -8,24 +8,40 @@ import { createSeedSequence } from "./random";
 /** An initialiser of tf.layers (tf.initializers.…). */
 export type Initializer = ReturnType<typeof tf.initializers.glorotUniform>;
 
-/** How a dense layer's kernel is initialised, from a seed: a value, e.g. `GLOROT_UNIFORM` or `orthogonalInit(1.4)`. */
-export type KernelInit = (seed: number) => Initializer;
+/**
+ * How a dense layer's kernel is initialised, as data (so that a network's spec can travel to
+ * another process): `GLOROT_UNIFORM` or `orthogonalInit(gain)`.
+ */
+export type KernelInit = { kind: "glorotUniform" } | { kind: "orthogonal"; gain: number };
 
 /** tf.layers' default: Glorot (Xavier) uniform. */
-export const GLOROT_UNIFORM: KernelInit = (seed) => tf.initializers.glorotUniform({ seed });
+export const GLOROT_UNIFORM: KernelInit = { kind: "glorotUniform" };
 
 /**
  * Orthogonal matrices times `gain` (Saxe et al., 2014): tf.initializers.orthogonal, which the LSGAN
- * authors' ring experiment uses (TensorFlow's, with gain 1.4), without its console warning for
- * matrices over 2,000 entries (a notebook fails on output to stderr; the QR takes milliseconds here).
+ * authors' ring experiment uses (TensorFlow's, with gain 1.4).
  */
 export function orthogonalInit(gain = 1): KernelInit {
   assertFinite("gain", gain);
-  return (seed) => {
-    const init = tf.initializers.orthogonal({ gain, seed });
-    (init as unknown as { ELEMENTS_WARN_SLOW: number }).ELEMENTS_WARN_SLOW = Infinity;
-    return init;
-  };
+  return { kind: "orthogonal", gain };
+}
+
+/**
+ * The tf.layers initialiser of `init` with `seed`. The orthogonal one without its console warning
+ * for matrices over 2,000 entries (a notebook fails on output to stderr; the QR takes milliseconds here).
+ */
+function initializerFor(init: KernelInit, seed: number): Initializer {
+  switch (init?.kind) {
+    case "glorotUniform":
+      return tf.initializers.glorotUniform({ seed });
+    case "orthogonal": {
+      const orthogonal = tf.initializers.orthogonal({ gain: init.gain, seed });
+      (orthogonal as unknown as { ELEMENTS_WARN_SLOW: number }).ELEMENTS_WARN_SLOW = Infinity;
+      return orthogonal;
+    }
+    default:
+      throw new Error(`unknown kernel initialiser ${JSON.stringify(init)}; use GLOROT_UNIFORM or orthogonalInit(gain)`);
+  }
 }
 
 /** Hidden activations the MLP builders offer. */
@@ -116,7 +132,7 @@ export function buildMlpGenerator({
   const nextSeed = createSeedSequence(seed);
   hiddenUnits.forEach((units, i) => {
     const inputShape = i === 0 ? [latentSize] : undefined;
-    const init = kernelInit(nextSeed());
+    const init = initializerFor(kernelInit, nextSeed());
     addHidden(model, { prefix: "g", index: i + 1, units, activation, leakyAlpha: 0, batchNorm, init, inputShape });
   });
   model.add(
@@ -124,7 +140,7 @@ export function buildMlpGenerator({
       units: outputSize,
       activation: outputActivation,
       name: "g_out",
-      kernelInitializer: kernelInit(nextSeed()),
+      kernelInitializer: initializerFor(kernelInit, nextSeed()),
       ...(hiddenUnits.length === 0 ? { inputShape: [latentSize] } : {}),
     }),
   );
@@ -178,7 +194,7 @@ export function buildMlpDiscriminator({
       activation,
       leakyAlpha: leakyAlpha ?? 0,
       batchNorm: batchNorm && i > 0,
-      init: kernelInit(nextSeed()),
+      init: initializerFor(kernelInit, nextSeed()),
       inputShape: i === 0 ? [inputSize] : undefined,
     });
   });
@@ -186,7 +202,7 @@ export function buildMlpDiscriminator({
     tf.layers.dense({
       units: 1,
       name: "d_logit",
-      kernelInitializer: kernelInit(nextSeed()),
+      kernelInitializer: initializerFor(kernelInit, nextSeed()),
       ...(hiddenUnits.length === 0 ? { inputShape: [inputSize] } : {}),
     }),
   );
