@@ -3,7 +3,7 @@ import { tf } from "./backend";
 import { assertFinite } from "./checks";
 import { NON_SATURATING, type Objective } from "./losses";
 import { createNoiseSampler, type NoiseDistribution, type NoiseSampler } from "./noise";
-import { LeanAdam, type LinearDecay } from "./optimizer";
+import { LeanAdam, LeanRmsProp, type LinearDecay } from "./optimizer";
 
 /** A generator and a discriminator with their optimisers and the game's settings. */
 export interface Gan {
@@ -40,6 +40,11 @@ export interface CreateGanArgs {
    * rule of Heusel et al., 2017; spectrally normalised discriminators usually need a larger one).
    */
   discriminatorLearningRate?: number;
+  /**
+   * The optimisers' update rule: "adam" (the default; `beta1`, `beta2`) or "rmsprop" (RMSProp with
+   * ρ = 0.9, as `LeanRmsProp`; it takes no betas).
+   */
+  rule?: "adam" | "rmsprop";
   /** Adam's first-moment decay; GANs usually use 0.5 rather than the default 0.9. */
   beta1?: number;
   beta2?: number;
@@ -94,21 +99,20 @@ function checkNetworksFit(generator: tf.LayersModel, discriminator: tf.LayersMod
   }
 }
 
-/** Pairs the two networks with one Adam optimiser each, after checking that their shapes fit. */
+/** Pairs the two networks with one optimiser each (Adam unless `rule` says otherwise), after checking that their shapes fit. */
 export function createGan(args: CreateGanArgs): Gan {
   const { generator, discriminator, objective = NON_SATURATING, learningRate, beta1 = 0.5, beta2 = 0.999 } = args;
   checkObjective(objective);
   // Checks the optimiser settings before anything else is built.
-  const optimizers = [learningRate, args.discriminatorLearningRate ?? learningRate].map(
-    (rate) =>
-      new LeanAdam({
-        learningRate: rate,
-        beta1,
-        beta2,
-        weightDecay: args.weightDecay ?? 0,
-        decay: args.learningRateDecay,
-      }),
-  );
+  const { rule = "adam" } = args;
+  if (rule !== "adam" && rule !== "rmsprop")
+    throw new Error(`rule must be "adam" or "rmsprop", got ${JSON.stringify(rule)}`);
+  if (rule === "rmsprop" && (args.beta1 !== undefined || args.beta2 !== undefined))
+    throw new Error('beta1 and beta2 are Adam\'s: RMSProp (rule "rmsprop") takes neither');
+  const optimizers = [learningRate, args.discriminatorLearningRate ?? learningRate].map((rate) => {
+    const common = { learningRate: rate, weightDecay: args.weightDecay ?? 0, decay: args.learningRateDecay };
+    return rule === "adam" ? new LeanAdam({ ...common, beta1, beta2 }) : new LeanRmsProp(common);
+  });
   const latentSize = generator.inputs[0].shape[1];
   if (typeof latentSize !== "number") throw new Error("the generator's input must be [batch, latentSize]");
   checkNetworksFit(generator, discriminator);

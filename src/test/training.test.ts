@@ -8,6 +8,7 @@ import {
   buildMlpGenerator,
   createBatchStream,
   createGan,
+  disposeOptimizers,
   createNoiseSampler,
   createPortableNoiseSampler,
   leastSquaresObjective,
@@ -131,6 +132,21 @@ describe("bad input", () => {
     assert.throws(
       () => createGan({ generator, discriminator, learningRate: 1e-3, beta1: 1, seed: 1 }),
       /beta1 must be in \[0, 1\), got 1/,
+    );
+  });
+
+  it("makes RMSProp optimisers on request, and refuses Adam's betas or an unknown rule with them", () => {
+    const gan = createGan({ generator, discriminator, learningRate: 1e-3, rule: "rmsprop", seed: 1 });
+    assert.equal(gan.generatorOptimizer.getClassName(), "LeanRmsProp");
+    assert.equal(gan.discriminatorOptimizer.getClassName(), "LeanRmsProp");
+    disposeOptimizers(gan);
+    assert.throws(
+      () => createGan({ generator, discriminator, learningRate: 1e-3, rule: "rmsprop", beta1: 0.5, seed: 1 }),
+      /beta1 and beta2 are Adam's/,
+    );
+    assert.throws(
+      () => createGan({ generator, discriminator, learningRate: 1e-3, rule: "sgd" as never, seed: 1 }),
+      /rule must be "adam" or "rmsprop", got "sgd"/,
     );
   });
 
