@@ -102,6 +102,32 @@ export function checkNoProgress(
 }
 
 /**
+ * The collapse rule on a histogram of samples (per digit, or per mode): the most frequent class
+ * takes more than `topShareAbove` of the samples, or fewer than `below` classes take 2 % each.
+ */
+function histogramCollapse(
+  counts: ArrayLike<number>,
+  step: number,
+  { topShareAbove, below, unit, caller }: { topShareAbove: number; below: number; unit: string; caller: string },
+): FailureFlag | null {
+  const values = Array.from(counts);
+  const total = values.reduce((a, b) => a + b, 0);
+  if (total === 0) throw new Error(`${caller} needs the counts of at least one sample`);
+  const top = Math.max(...values) / total;
+  const held = values.filter((c) => c / total >= 0.02).length;
+  if (!(top > topShareAbove || held < below)) return null;
+  return {
+    rule: "collapse",
+    step,
+    seen:
+      unit === "digit"
+        ? `${held} digit(s) take 2 % or more of ${total} samples; the most frequent takes ${(100 * top).toFixed(0)} %`
+        : `${held} of ${values.length} modes hold 2 % or more of ${total} samples; the most popular holds ${(100 * top).toFixed(0)} %`,
+    explainedIn: "07-lsgan-stability",
+  };
+}
+
+/**
  * Collapse, on MNIST: the helper classifier's counts of the digits it reads in a fixed batch of
  * samples (e.g. `countPredictedDigits`) concentrate: the most frequent digit takes more than
  * `topShareAbove` of them, or fewer than `digitsBelow` digits take at least 2 % each.
@@ -112,18 +138,8 @@ export function checkCollapse(
   step: number,
   rules: FailureRules = FAILURE_RULES,
 ): FailureFlag | null {
-  const values = Array.from(counts);
-  const total = values.reduce((a, b) => a + b, 0);
-  if (total === 0) throw new Error("checkCollapse needs the counts of at least one sample");
-  const top = Math.max(...values) / total;
-  const covered = values.filter((c) => c / total >= 0.02).length;
-  if (!(top > rules.topShareAbove || covered < rules.digitsBelow)) return null;
-  return {
-    rule: "collapse",
-    step,
-    seen: `${covered} digit(s) take 2 % or more of ${total} samples; the most frequent takes ${(100 * top).toFixed(0)} %`,
-    explainedIn: "07-lsgan-stability",
-  };
+  const { topShareAbove, digitsBelow } = rules;
+  return histogramCollapse(counts, step, { topShareAbove, below: digitsBelow, unit: "digit", caller: "checkCollapse" });
 }
 
 /**
@@ -139,18 +155,13 @@ export function checkRingCollapse(
   step: number,
   rules: FailureRules = FAILURE_RULES,
 ): FailureFlag | null {
-  const values = Array.from(nearest);
-  const total = values.reduce((a, b) => a + b, 0);
-  if (total === 0) throw new Error("checkRingCollapse needs the counts of at least one sample");
-  const top = Math.max(...values) / total;
-  const held = values.filter((c) => c / total >= 0.02).length;
-  if (!(top > rules.topShareAbove || held < rules.modesBelow)) return null;
-  return {
-    rule: "collapse",
-    step,
-    seen: `${held} of ${values.length} modes hold 2 % or more of ${total} samples; the most popular holds ${(100 * top).toFixed(0)} %`,
-    explainedIn: "07-lsgan-stability",
-  };
+  const { topShareAbove, modesBelow } = rules;
+  return histogramCollapse(nearest, step, {
+    topShareAbove,
+    below: modesBelow,
+    unit: "mode",
+    caller: "checkRingCollapse",
+  });
 }
 
 /** One line for a flag: "⚑ step 240 · D winning: … (explained in notebook 02-bce-saturation)". */

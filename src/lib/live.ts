@@ -13,7 +13,7 @@ import {
   type FailureRules,
 } from "./failures";
 import { listenForInterrupt, TrainingStopped } from "./interrupt";
-import { notebookChannel } from "./notebook";
+import { createUpdatingOutputs } from "./notebook";
 import { trainStep, type StepMetrics, type TrainGanArgs } from "./steps";
 
 /** One progress line: both losses and both D outputs, rounded, e.g. for a log every N steps. */
@@ -71,15 +71,7 @@ export function createLiveTrainingDisplay({
 }: LiveTrainingDisplayArgs): LiveTrainingDisplay {
   assertInteger("totalSteps", totalSteps);
   const startedAt = Date.now();
-  const shown = new Set<string>();
-  const prefix = `gan-live-${startedAt}-${Math.floor(Math.random() * 1e9)}`;
-  const send = (area: string, bundle: Record<string, unknown>) => {
-    const write = notebookChannel();
-    if (write === null) return;
-    const id = `${prefix}-${area}`;
-    write({ data: bundle, metadata: {}, transient: { display_id: id } }, shown.has(id));
-    shown.add(id);
-  };
+  const send = createUpdatingOutputs("gan-live");
   const showGrid = (gridPng?: Uint8Array) => {
     if (gridPng !== undefined) {
       send("grid", {

@@ -22,6 +22,24 @@ export function notebookChannel(): WriteDisplayData | null {
   }
 }
 
+/**
+ * Output areas that a loop redraws in place: `send(area, bundle)` shows the bundle in area `area`
+ * the first time (display_data) and replaces it afterwards (update_display_data). Outside a
+ * notebook it does nothing.
+ * @param prefix names this set of areas (made unique with the time and a random number).
+ */
+export function createUpdatingOutputs(prefix: string): (area: string, bundle: Record<string, unknown>) => void {
+  const shown = new Set<string>();
+  const unique = `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e9)}`;
+  return (area, bundle) => {
+    const write = notebookChannel();
+    if (write === null) return;
+    const id = `${unique}-${area}`;
+    write({ data: bundle, metadata: {}, transient: { display_id: id } }, shown.has(id));
+    shown.add(id);
+  };
+}
+
 /** True inside a tslab kernel, where outputs can be shown inline. */
 export function isNotebook(): boolean {
   return notebookChannel() !== null;

@@ -10,7 +10,7 @@ import { assertInteger } from "./checks";
 import { checkRingCollapse, FAILURE_RULES, formatFlag, type FailureFlag, type FailureRules } from "./failures";
 import { formatProgress } from "./live";
 import { listenForInterrupt, TrainingStopped } from "./interrupt";
-import { notebookChannel } from "./notebook";
+import { createUpdatingOutputs } from "./notebook";
 import { createNoiseSampler } from "./noise";
 import { createRingSampler, energyDistance, measureModeCoverage, sampleRing, type RingMixture } from "./ring";
 import {
@@ -141,15 +141,7 @@ function ringCachePath(args: RingExperimentArgs): string | null {
 /** A live view in the cell's output: progress and flags, and modes covered against step for every run. */
 function createRingLiveView(title: string, totalSteps: number) {
   const started = Date.now();
-  const prefix = `ring-live-${started}-${Math.floor(Math.random() * 1e9)}`;
-  const shown = new Set<string>();
-  const send = (area: string, bundle: Record<string, unknown>) => {
-    const write = notebookChannel();
-    if (write === null) return;
-    const id = `${prefix}-${area}`;
-    write({ data: bundle, metadata: {}, transient: { display_id: id } }, shown.has(id));
-    shown.add(id);
-  };
+  const send = createUpdatingOutputs("ring-live");
   return {
     update(step: number, runs: RingRun[], outcome?: string) {
       const line = outcome ?? formatProgress(step, totalSteps, Date.now() - started);
