@@ -392,5 +392,10 @@ export function trainStackedStep(
 
 /** Each run's generator on `noise` [R, n, latentSize]: samples [R, n, outputSize], as arrays of points. */
 export function sampleStacked(generator: StackedMlp, noise: tf.Tensor3D): number[][][] {
-  return tf.tidy(() => generator.apply(noise)).arraySync() as number[][][];
+  const samples = generator.apply(noise);
+  try {
+    return samples.arraySync() as number[][][];
+  } finally {
+    samples.dispose();
+  }
 }
