@@ -11,7 +11,7 @@ import { checkRingCollapse, FAILURE_RULES, formatFlag, type FailureFlag, type Fa
 import { formatProgress } from "./live";
 import { listenForInterrupt, TrainingStopped } from "./interrupt";
 import { createUpdatingOutputs } from "./notebook";
-import { createNoiseSampler } from "./noise";
+import { createNoiseSampler, type NoiseSampler } from "./noise";
 import { createRingSampler, energyDistance, measureModeCoverage, sampleRing, type RingMixture } from "./ring";
 import {
   createStackedGan,
@@ -191,24 +191,15 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
   const seeds = generators.length;
   const k = groups.length;
   const gan = createStackedGan(generators, discriminators, groups);
+  // Each seed's noise, the same for every group: [seeds·n, latentSize] drawn at once, tiled over the groups.
+  const perSeed = (draw: NoiseSampler, n: number) =>
+    tf.tidy(() => tf.tile(tf.reshape(draw(seeds * n), [seeds, n, latentSize]), [k, 1, 1])) as tf.Tensor3D;
   const noiseSampler = createNoiseSampler({ latentSize, seed: settings.seed });
-  const noise = (batch: number) =>
-    tf.tidy(() =>
-      tf.tile(tf.reshape(noiseSampler(seeds * batch), [seeds, batch, latentSize]), [k, 1, 1]),
-    ) as tf.Tensor3D;
+  const noise = (batch: number) => perSeed(noiseSampler, batch);
   const samplers = Array.from({ length: seeds }, (_, s) => createRingSampler(ring, settings.seed + 1 + s));
   const realBatch = (): tf.Tensor3D =>
     tf.tidy(() => tf.tile(tf.stack(samplers.map((draw) => draw(batchSize))), [k, 1, 1]) as tf.Tensor3D);
-  const checkNoise = tf.tidy(() =>
-    tf.tile(
-      tf.reshape(createNoiseSampler({ latentSize, seed: settings.seed + 1000 })(seeds * checkSamples), [
-        seeds,
-        checkSamples,
-        latentSize,
-      ]),
-      [k, 1, 1],
-    ),
-  ) as tf.Tensor3D;
+  const checkNoise = perSeed(createNoiseSampler({ latentSize, seed: settings.seed + 1000 }), checkSamples);
   const reference = sampleRing(ring, 1000, settings.seed + 2000);
   const runs: RingRun[] = Array.from({ length: k * seeds }, (_, r) => ({
     group: groups[Math.floor(r / seeds)].name,
