@@ -25,6 +25,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -64,6 +65,9 @@ def execute(path: pathlib.Path, timeout: int) -> tuple[nbformat.NotebookNode, st
                 if cell.cell_type != "code":
                     continue
                 client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+                # tslab sends each console.log as its own stream message: store one output per run of
+                # them, as JupyterLab shows it (nbval merges them the same way before comparing).
+                CoalesceStreamsPreprocessor().preprocess_cell(cell, {}, index)
                 if stderr_of(cell):
                     raise StderrError(f"cell {index} wrote to stderr:\n{stderr_of(cell).strip()}")
             check = nbformat.v4.new_code_cell(LEAK_CHECK_SOURCE)

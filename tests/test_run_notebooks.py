@@ -1,5 +1,6 @@
 """The main job's runner must fail, naming the cell, when a notebook is broken."""
 
+import json
 import pathlib
 import subprocess
 import sys
@@ -30,3 +31,12 @@ def test_runner_fails_a_notebook_that_leaks_tensors(tmp_path):
     assert result.returncode == 1, result.stdout + result.stderr
     assert "leaky.ipynb" in result.stdout and "FAILED" in result.stdout
     assert "5 tensor(s) leaked" in result.stdout and "5 × float32[2,3]" in result.stdout, result.stdout
+
+
+def test_runner_stores_a_cell_s_printed_lines_as_one_output(tmp_path):
+    result = run_fixture("streams.ipynb", tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    cell = json.loads((tmp_path / "streams.ipynb").read_text(encoding="utf-8"))["cells"][1]
+    streams = [o for o in cell["outputs"] if o["output_type"] == "stream"]
+    assert len(streams) == 1, cell["outputs"]
+    assert "".join(streams[0]["text"]) == "first line\nsecond line\n"

@@ -64,6 +64,7 @@ export {
   type MlpDiscriminatorArgs,
   type MlpGeneratorArgs,
 } from "./mlp";
+export { formatModelSummary } from "./summary";
 export {
   buildConvDiscriminator,
   buildConvGenerator,
