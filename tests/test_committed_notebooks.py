@@ -37,3 +37,26 @@ def test_notebook_images_exist(path):
         if cell["cell_type"] == "markdown":
             for target in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", "".join(cell["source"])):
                 assert (path.parent / target).is_file(), f"{path.name} shows {target}, which is not in the repository"
+
+
+MAX_CELL_LINES = 10
+MAX_LINE_LENGTH = 100
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_code_cells_are_short_and_narrow(path):
+    """Short cells (at most 10 lines) of lines no longer than 100 characters, each after prose."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    problems = []
+    for index, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        lines = "".join(cell["source"]).splitlines()
+        first = lines[0][:60] if lines else ""
+        if len(lines) > MAX_CELL_LINES:
+            problems.append(f"cell {index} has {len(lines)} lines: {first}")
+        problems += [f"cell {index} has a line of {len(line)} characters: {line[:60]}"
+                     for line in lines if len(line) > MAX_LINE_LENGTH]
+        if index > 0 and nb["cells"][index - 1]["cell_type"] != "markdown" and index > 2:
+            problems.append(f"cell {index} follows another code cell without a sentence: {first}")
+    assert not problems, "\n".join(problems)

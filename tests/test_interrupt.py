@@ -1,5 +1,5 @@
 """The kernel's interrupt (JupyterLab's stop button) stops a training cell at once and leaves the
-kernel usable: notebooks 01, 03 and 06, in quick mode with a training made long enough to stop.
+kernel usable: notebooks 01, 03b and 06, in quick mode with a training made long enough to stop.
 
 For each: run the notebook's cells up to its training cell, ask for 100,000 steps, start the cell,
 interrupt the kernel after a few seconds, and require the reply within 2 s, no step after the reply
@@ -81,8 +81,8 @@ def test_notebook_01_stops_at_a_step_and_a_rerun_continues(kernel):
 
 
 @pytest.mark.parametrize("notebook, marker, sample, result", [
-    ("03-conditional-gan.ipynb", "const withL1 = await loadOrTrainGenerator(",
-     "generateImages(generator, tf.zeros([2, settings.latentSize]) as tf.Tensor2D, [1, 2])", "withL1"),
+    ("03b-conditional-gan-long-run.ipynb", "const longRun = await loadOrTrainGenerator(",
+     "generateImages(generator, tf.zeros([2, settings.latentSize]) as tf.Tensor2D, [1, 2])", "longRun"),
     ("06-dcgan.ipynb", 'const seedRun = await run("seed DCGAN"', "generateImages(seedG, fixedNoise)", "seedRun.result"),
 ])
 def test_cached_training_stops_with_one_line_and_a_rerun_starts_again(kernel, notebook, marker, sample, result):

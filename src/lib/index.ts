@@ -65,6 +65,7 @@ export {
   type MlpGeneratorArgs,
 } from "./mlp";
 export { formatModelSummary } from "./summary";
+export { scoreConditionalGenerator, type ConditionalScores, type ScoreConditionalArgs } from "./scoring";
 export {
   buildConvDiscriminator,
   buildConvGenerator,
