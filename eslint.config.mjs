@@ -5,7 +5,16 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["src/dist/**", "node_modules/**", "output/**", "data/**", ".venv/**", ".venv-bench/**"] },
+  {
+    ignores: [
+      "src/dist/**",
+      "node_modules/**",
+      "output/**",
+      "data/**",
+      ".venv/**",
+      ".venv-bench/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -20,7 +29,10 @@ export default tseslint.config(
   {
     rules: {
       // `_name` marks a parameter that a signature needs but the body does not use.
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
     },
   },
 );

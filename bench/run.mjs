@@ -62,7 +62,12 @@ function median(xs) {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-const summary = (runs) => ({ median_ms: median(runs), min_ms: Math.min(...runs), max_ms: Math.max(...runs), runs });
+const summary = (runs) => ({
+  median_ms: median(runs),
+  min_ms: Math.min(...runs),
+  max_ms: Math.max(...runs),
+  runs,
+});
 
 /** Forward FLOPs per sample of the dense and conv layers of a model (the rest is negligible). */
 function forwardFlops(model) {
@@ -117,11 +122,21 @@ function buildRingModels(seed) {
     });
   const generator = tf.sequential({
     name: "ring_generator",
-    layers: [dense(128, "tanh", { inputShape: [256] }), dense(128, "tanh"), dense(128, "tanh"), dense(2, "linear")],
+    layers: [
+      dense(128, "tanh", { inputShape: [256] }),
+      dense(128, "tanh"),
+      dense(128, "tanh"),
+      dense(2, "linear"),
+    ],
   });
   const discriminator = tf.sequential({
     name: "ring_discriminator",
-    layers: [dense(128, "tanh", { inputShape: [2] }), dense(128, "tanh"), dense(128, "tanh"), dense(1, "linear")],
+    layers: [
+      dense(128, "tanh", { inputShape: [2] }),
+      dense(128, "tanh"),
+      dense(128, "tanh"),
+      dense(1, "linear"),
+    ],
   });
   return { generator, discriminator };
 }
@@ -132,7 +147,11 @@ function buildGan(name) {
   let generator, discriminator, noise, data, batch;
   if (name === "mlp") {
     generator = kit.buildMlpGenerator({ latentSize: LATENT, hiddenUnits: [1024, 1024], seed });
-    discriminator = kit.buildMlpDiscriminator({ hiddenUnits: [256, 256], leakyAlpha: 0.01, seed: seed + 10 });
+    discriminator = kit.buildMlpDiscriminator({
+      hiddenUnits: [256, 256],
+      leakyAlpha: 0.01,
+      seed: seed + 10,
+    });
     [noise, batch, data] = ["normal", 64, kit.loadMnist({ layout: "flat", seed })];
   } else if (name === "dcgan") {
     generator = kit.buildConvGenerator({ latentSize: LATENT, seed });
@@ -150,7 +169,14 @@ function buildGan(name) {
   } else {
     throw new Error(`unknown model ${name}`);
   }
-  const gan = kit.createGan({ generator, discriminator, learningRate: 1e-3, beta1: 0.5, noise, seed: seed + 20 });
+  const gan = kit.createGan({
+    generator,
+    discriminator,
+    learningRate: 1e-3,
+    beta1: 0.5,
+    noise,
+    seed: seed + 20,
+  });
   const batches = kit.createBatchStream(data, { batchSize: batch, seed });
   return {
     name,
@@ -194,7 +220,8 @@ async function timeAlternating(model, { warmup, repeats, steps }, torch) {
   const torchRuns = [];
   for (let r = 0; r < repeats; r++) {
     tfjsRuns.push(timeRepeat(model, steps));
-    if (torch) torchRuns.push((await torch.request({ cmd: "time", model: model.name, steps })).ms_per_step);
+    if (torch)
+      torchRuns.push((await torch.request({ cmd: "time", model: model.name, steps })).ms_per_step);
   }
   return { tfjsRuns, torchRuns: torch ? torchRuns : null };
 }
@@ -210,7 +237,9 @@ function profileStep(model, steps = PROFILE_STEPS) {
   const backend = tf.backend();
   const methods = ["executeSingleOutput", "executeMultipleOutputs"];
   if (methods.some((method) => typeof backend[method] !== "function")) {
-    return { error: `backend ${tf.getBackend()} has no executeSingleOutput / executeMultipleOutputs` };
+    return {
+      error: `backend ${tf.getBackend()} has no executeSingleOutput / executeMultipleOutputs`,
+    };
   }
   kit.trainGan({ gan: model.gan, batches: model.batches, steps: 1 });
   const byOp = new Map();
@@ -256,7 +285,10 @@ function profileStep(model, steps = PROFILE_STEPS) {
 }
 
 function sgemmGflops(n = 2048, repeats = 5) {
-  const [a, b] = [tf.randomUniform([n, n], 0, 1, "float32", 1), tf.randomUniform([n, n], 0, 1, "float32", 2)];
+  const [a, b] = [
+    tf.randomUniform([n, n], 0, 1, "float32", 1),
+    tf.randomUniform([n, n], 0, 1, "float32", 2),
+  ];
   tf.matMul(a, b).dataSync();
   const times = [];
   for (let r = 0; r < repeats; r++) {
@@ -300,7 +332,8 @@ function failureChecksMs(steps = 8000, repeats = 200) {
     dFake: 0.45,
   }));
   const started = performance.now();
-  for (let r = 0; r < repeats; r++) [kit.checkDWinning, kit.checkNoProgress].forEach((rule) => rule(history));
+  for (let r = 0; r < repeats; r++)
+    [kit.checkDWinning, kit.checkNoProgress].forEach((rule) => rule(history));
   return { history_steps: steps, ms_per_live_update: (performance.now() - started) / repeats };
 }
 
@@ -315,10 +348,16 @@ function failureChecksMs(steps = 8000, repeats = 200) {
 function trackingCost(model, { repeats, steps }) {
   const sessionLike = () => {
     const made = new Map();
-    return { made: (tensor) => made.set(tensor.id, tensor), disposed: (tensor) => made.delete(tensor.id) };
+    return {
+      made: (tensor) => made.set(tensor.id, tensor),
+      disposed: (tensor) => made.delete(tensor.id),
+    };
   };
   let tensorsPerStep = 0;
-  const stopCounting = kit.followTensors({ made: () => (tensorsPerStep += 1), disposed: () => undefined });
+  const stopCounting = kit.followTensors({
+    made: () => (tensorsPerStep += 1),
+    disposed: () => undefined,
+  });
   kit.trainGan({ gan: model.gan, batches: model.batches, steps: 1 });
   stopCounting();
   const tensors = Array.from({ length: 1000 }, () => tf.scalar(1));
@@ -357,7 +396,12 @@ function trackingCost(model, { repeats, steps }) {
     estimated_share_of_step: (hook * tensorsPerStep) / 1000 / median(off),
     step_off: summary(off),
     step_on: summary(on),
-    step_ratio_paired: { median: median(paired), min: Math.min(...paired), max: Math.max(...paired), runs: paired },
+    step_ratio_paired: {
+      median: median(paired),
+      min: Math.min(...paired),
+      max: Math.max(...paired),
+      runs: paired,
+    },
   };
 }
 
@@ -365,7 +409,8 @@ function cpuInfo() {
   const info = { cpu: os.cpus()[0]?.model ?? "?", cpu_id: null, cpu_flags: null };
   try {
     const first = fs.readFileSync("/proc/cpuinfo", "utf8").split(/\n\s*\n/)[0];
-    const field = (name) => first.match(new RegExp(`^${name}\\s*:\\s*(.*)$`, "m"))?.[1]?.trim() ?? null;
+    const field = (name) =>
+      first.match(new RegExp(`^${name}\\s*:\\s*(.*)$`, "m"))?.[1]?.trim() ?? null;
     info.cpu_id = {
       vendor: field("vendor_id"),
       family: field("cpu family"),
@@ -374,7 +419,10 @@ function cpuInfo() {
     };
     const flags = new Set((field("flags") ?? "").split(/\s+/));
     info.cpu_flags = Object.fromEntries(
-      ["avx", "fma", "avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile"].map((f) => [f, flags.has(f)]),
+      ["avx", "fma", "avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile"].map((f) => [
+        f,
+        flags.has(f),
+      ]),
     );
   } catch {
     // not Linux: the model name from os.cpus() only
@@ -386,12 +434,18 @@ function ensureTorch() {
   const python = path.join(root, ".venv-bench", "bin", "python");
   const ok = () => fs.existsSync(python) && spawnSync(python, ["-c", "import torch"]).status === 0;
   if (ok()) return python;
-  console.log("[bench] installing PyTorch CPU for the comparison into .venv-bench (bench/requirements.txt)");
+  console.log(
+    "[bench] installing PyTorch CPU for the comparison into .venv-bench (bench/requirements.txt)",
+  );
   if (!fs.existsSync(python))
     spawnSync("python3", ["-m", "venv", path.join(root, ".venv-bench")], { stdio: "inherit" });
-  spawnSync(python, ["-m", "pip", "install", "--quiet", "-r", path.join(root, "bench", "requirements.txt")], {
-    stdio: "inherit",
-  });
+  spawnSync(
+    python,
+    ["-m", "pip", "install", "--quiet", "-r", path.join(root, "bench", "requirements.txt")],
+    {
+      stdio: "inherit",
+    },
+  );
   return ok() ? python : null;
 }
 
@@ -403,7 +457,8 @@ class TorchChild {
   static async start(python, names) {
     const child = new TorchChild(python, names);
     child.info = await child.next();
-    if (!child.info.ready) throw new Error(`the PyTorch reference did not start: ${JSON.stringify(child.info)}`);
+    if (!child.info.ready)
+      throw new Error(`the PyTorch reference did not start: ${JSON.stringify(child.info)}`);
     return child;
   }
 
@@ -412,9 +467,13 @@ class TorchChild {
     this.lines = [];
     this.waiting = [];
     this.exit = null;
-    this.process = spawn(python, [path.join(root, "bench", "torch_step.py"), JSON.stringify(names)], {
-      stdio: ["pipe", "pipe", "pipe"],
-    });
+    this.process = spawn(
+      python,
+      [path.join(root, "bench", "torch_step.py"), JSON.stringify(names)],
+      {
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
     this.process.stderr.setEncoding("utf8");
     this.process.stderr.on("data", (text) => {
       this.stderr += text;
@@ -435,7 +494,9 @@ class TorchChild {
         resolve(this.exit);
       });
     });
-    this.process.on("error", (error) => this.waiting.splice(0).forEach((waiter) => waiter.reject(error)));
+    this.process.on("error", (error) =>
+      this.waiting.splice(0).forEach((waiter) => waiter.reject(error)),
+    );
   }
 
   /** The next reply line, parsed. */
@@ -444,7 +505,8 @@ class TorchChild {
       this.lines.length > 0
         ? this.lines.shift()
         : await new Promise((resolve, reject) => {
-            if (this.exit !== null) reject(new Error(`the PyTorch reference has exited:\n${this.stderr.trim()}`));
+            if (this.exit !== null)
+              reject(new Error(`the PyTorch reference has exited:\n${this.stderr.trim()}`));
             else this.waiting.push({ resolve, reject });
           });
     return JSON.parse(line);
@@ -453,7 +515,8 @@ class TorchChild {
   async request(message) {
     this.process.stdin.write(`${JSON.stringify(message)}\n`);
     const reply = await this.next();
-    if (reply.error) throw new Error(`the PyTorch reference failed on ${JSON.stringify(message)}: ${reply.error}`);
+    if (reply.error)
+      throw new Error(`the PyTorch reference failed on ${JSON.stringify(message)}: ${reply.error}`);
     return reply;
   }
 
@@ -480,29 +543,42 @@ function runWasm() {
 
 async function wasmChild() {
   await kit.backendReady();
-  const models = Object.fromEntries(Object.keys(WASM_PLAN).map((name) => [name, timeTfjsOnly(name, WASM_PLAN[name])]));
+  const models = Object.fromEntries(
+    Object.keys(WASM_PLAN).map((name) => [name, timeTfjsOnly(name, WASM_PLAN[name])]),
+  );
   console.log(JSON.stringify({ backend: tf.getBackend(), models }));
 }
 
 function kernelStart() {
-  const result = spawnSync(path.join(root, ".venv", "bin", "python"), [path.join(root, "bench", "kernel_start.py")], {
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    path.join(root, ".venv", "bin", "python"),
+    [path.join(root, "bench", "kernel_start.py")],
+    {
+      encoding: "utf8",
+    },
+  );
   return result.status === 0
     ? JSON.parse(result.stdout.trim().split("\n").at(-1))
     : { error: result.stderr.trim().split("\n").at(-1) };
 }
 
-const fmt = (x, digits = 1) => (x === undefined || x === null || Number.isNaN(x) ? "—" : x.toFixed(digits));
+const fmt = (x, digits = 1) =>
+  x === undefined || x === null || Number.isNaN(x) ? "—" : x.toFixed(digits);
 const spread = (median_, min, max, digits = 1) =>
-  median_ === undefined || median_ === null ? "—" : `${fmt(median_, digits)} (${fmt(min, digits)}–${fmt(max, digits)})`;
+  median_ === undefined || median_ === null
+    ? "—"
+    : `${fmt(median_, digits)} (${fmt(min, digits)}–${fmt(max, digits)})`;
 
 /** Rows of cells as a plain-text table, each column as wide as its widest cell. */
 function table(rows) {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => String(row[c]).length)));
   return rows
     .map((row) =>
-      row.map((cell, c) => (c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join("   "),
+      row
+        .map((cell, c) =>
+          c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]),
+        )
+        .join("   "),
     )
     .join("\n");
 }
@@ -531,7 +607,9 @@ async function main() {
   if (python === null) {
     console.log("[bench] PyTorch is not available: its columns are skipped");
   } else {
-    console.log("[bench] starting the PyTorch CPU reference (one child process, all models built once) …");
+    console.log(
+      "[bench] starting the PyTorch CPU reference (one child process, all models built once) …",
+    );
     torch = await TorchChild.start(python, names);
   }
   const sgemmRepeats = SMOKE ? 2 : 5;
@@ -553,7 +631,10 @@ async function main() {
       models[name] = {
         batch: built[name].batch,
         plan: p,
-        tfjs: { ...summary(tfjsRuns), step_gflop: stepFlops(built[name].gan, built[name].batch) / 1e9 },
+        tfjs: {
+          ...summary(tfjsRuns),
+          step_gflop: stepFlops(built[name].gan, built[name].batch) / 1e9,
+        },
         torch: torchRuns ? summary(torchRuns) : null,
       };
       if (torchRuns) {
@@ -645,7 +726,9 @@ async function main() {
     `\nload average (1, 5, 15 min): ${loadAtStart.map((x) => x.toFixed(2)).join(" ")} at the start, ` +
       `${report.machine.load_average.end.map((x) => x.toFixed(2)).join(" ")} at the end, on ${os.cpus().length} cores`,
   );
-  console.log(`sgemm 2048³ FP32: tfjs-node ${fmt(tfSgemm)} GFLOP/s | PyTorch ${fmt(torchSgemm)} GFLOP/s`);
+  console.log(
+    `sgemm 2048³ FP32: tfjs-node ${fmt(tfSgemm)} GFLOP/s | PyTorch ${fmt(torchSgemm)} GFLOP/s`,
+  );
   if (!torch) console.log("PyTorch not available: its columns are empty");
   console.log();
   console.log(
@@ -675,9 +758,12 @@ async function main() {
   console.log("\nruns, ms/step in the order timed (tfjs r1, PyTorch r1, tfjs r2, …):");
   for (const [name, m] of Object.entries(report.models)) {
     console.log(`  ${name.padEnd(6)} tfjs    ${m.tfjs.runs.map((x) => fmt(x)).join("  ")}`);
-    if (m.torch) console.log(`  ${"".padEnd(6)} PyTorch ${m.torch.runs.map((x) => fmt(x)).join("  ")}`);
+    if (m.torch)
+      console.log(`  ${"".padEnd(6)} PyTorch ${m.torch.runs.map((x) => fmt(x)).join("  ")}`);
     if (m.ratio_paired)
-      console.log(`  ${"".padEnd(6)} ratio   ${m.ratio_paired.runs.map((x) => fmt(x, 2)).join("  ")}`);
+      console.log(
+        `  ${"".padEnd(6)} ratio   ${m.ratio_paired.runs.map((x) => fmt(x, 2)).join("  ")}`,
+      );
   }
   for (const [name, m] of Object.entries(report.models)) {
     const p = m.tfjs.profile;
@@ -690,7 +776,9 @@ async function main() {
         `${fmt(p.js_overhead_ms)} ms outside (JavaScript, tape, reads) of a ${fmt(p.step_ms)} ms profiled step; slowest:`,
     );
     p.top.forEach((k) =>
-      console.log(`  ${k.kernel.padEnd(26)} ${fmt(k.calls, 0).padStart(4)} calls ${fmt(k.ms, 2).padStart(8)} ms`),
+      console.log(
+        `  ${k.kernel.padEnd(26)} ${fmt(k.calls, 0).padStart(4)} calls ${fmt(k.ms, 2).padStart(8)} ms`,
+      ),
     );
   }
   for (const [name, m] of Object.entries(report.models)) {

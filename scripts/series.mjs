@@ -27,7 +27,8 @@ function runTimed(command, args) {
 
 /** The README's table of the main job, from a series record. */
 export function seriesTable(record) {
-  const minutes = (s) => `${Math.floor(s / 60)} min ${String(Math.round(s % 60)).padStart(2, "0")} s`;
+  const minutes = (s) =>
+    `${Math.floor(s / 60)} min ${String(Math.round(s % 60)).padStart(2, "0")} s`;
   const lines = [
     "| notebook | seconds | status |",
     "|---|---:|---|",
@@ -35,7 +36,9 @@ export function seriesTable(record) {
     `| **all notebooks** | **${record.notebooks_seconds.toFixed(0)}** (${minutes(record.notebooks_seconds)}) | |`,
   ];
   if (record.setup_seconds !== null)
-    lines.push(`| set-up (\`node scripts/setup.mjs\`, before the notebooks) | ${record.setup_seconds.toFixed(0)} | |`);
+    lines.push(
+      `| set-up (\`node scripts/setup.mjs\`, before the notebooks) | ${record.setup_seconds.toFixed(0)} | |`,
+    );
   const caches = record.caches_empty_at_start
     ? "empty caches (no trained model in `data/`)"
     : "caches in `data/` present (trainings loaded, not run)";

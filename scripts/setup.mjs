@@ -130,7 +130,8 @@ function ensureTfjsNode() {
     return;
   }
   const pkg = path.join(root, "node_modules", "@tensorflow", "tfjs-node");
-  if (!fs.existsSync(pkg)) fail("node_modules/@tensorflow/tfjs-node is missing: run `npm install` first");
+  if (!fs.existsSync(pkg))
+    fail("node_modules/@tensorflow/tfjs-node is missing: run `npm install` first");
   const libDir = ensureLibtensorflow();
   const deps = path.join(pkg, "deps");
   fs.mkdirSync(path.join(deps, "lib"), { recursive: true });
@@ -138,7 +139,12 @@ function ensureTfjsNode() {
   const cc = path.join(libDir, "lib", "libtensorflow_cc.so.2");
   const framework = path.join(libDir, "lib", "libtensorflow_framework.so.2");
   // The binding links -ltensorflow and expects the 2.9.1 file name that its own download would give.
-  for (const name of ["libtensorflow.so", "libtensorflow.so.2", "libtensorflow.so.2.9.1", "libtensorflow_cc.so.2"]) {
+  for (const name of [
+    "libtensorflow.so",
+    "libtensorflow.so.2",
+    "libtensorflow.so.2.9.1",
+    "libtensorflow_cc.so.2",
+  ]) {
     linkInto(cc, path.join(deps, "lib", name));
   }
   for (const name of ["libtensorflow_framework.so", "libtensorflow_framework.so.2"]) {
@@ -148,20 +154,30 @@ function ensureTfjsNode() {
   const bin = path.join(root, "node_modules", ".bin");
   env.PATH = `${bin}${path.delimiter}${env.PATH}`;
   // node-gyp needs Node's headers; offline they must come from the local Node installation.
-  const localHeaders = path.join(path.dirname(path.dirname(process.execPath)), "include", "node", "node_api.h");
+  const localHeaders = path.join(
+    path.dirname(path.dirname(process.execPath)),
+    "include",
+    "node",
+    "node_api.h",
+  );
   if (!env.npm_config_nodedir && fs.existsSync(localHeaders)) {
     env.npm_config_nodedir = path.dirname(path.dirname(path.dirname(localHeaders)));
   }
   log("building the tfjs-node binding from source (about 30 s)");
   run(path.join(bin, "node-pre-gyp"), ["install", "--build-from-source"], { cwd: pkg, env });
   const after = probeTfjsNode();
-  if (!after?.startsWith("tensorflow ")) fail(`tfjs-node still does not load after the build (got ${after})`);
+  if (!after?.startsWith("tensorflow "))
+    fail(`tfjs-node still does not load after the build (got ${after})`);
   log(`@tensorflow/tfjs-node ${after.split(" ")[1]} now runs on native TensorFlow`);
 }
 
 /** Compiles the helper package (incremental: a no-op when nothing changed). */
 function buildHelper() {
-  run(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-b", path.join(root, "src")]);
+  run(process.execPath, [
+    path.join(root, "node_modules", "typescript", "bin", "tsc"),
+    "-b",
+    path.join(root, "src"),
+  ]);
   log("helper package gan-kit compiled");
 }
 
@@ -170,7 +186,11 @@ function ensureVenv() {
   const requirements = fs.readFileSync(path.join(root, "requirements.txt"));
   const digest = createHash("sha256").update(requirements).digest("hex");
   const stamp = path.join(venv, ".requirements.sha256");
-  if (fs.existsSync(venvPython) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === digest) {
+  if (
+    fs.existsSync(venvPython) &&
+    fs.existsSync(stamp) &&
+    fs.readFileSync(stamp, "utf8") === digest
+  ) {
     log("Python environment .venv is up to date");
     return;
   }
@@ -194,9 +214,13 @@ function ensureVenv() {
 /** Registers the project's own tslab as the `tslab` kernel of .venv, with quiet TensorFlow logs. */
 function registerKernel() {
   const tslab = path.join(root, "node_modules", ".bin", "tslab");
-  const result = spawnSync(tslab, ["install", `--python=${venvPython}`, "--sys-prefix", `--binary=${tslab}`], {
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    tslab,
+    ["install", `--python=${venvPython}`, "--sys-prefix", `--binary=${tslab}`],
+    {
+      encoding: "utf8",
+    },
+  );
   if (result.status !== 0) fail(`tslab install failed:\n${result.stdout}${result.stderr}`);
   const specPath = path.join(venv, "share", "jupyter", "kernels", "tslab", "kernel.json");
   const spec = JSON.parse(fs.readFileSync(specPath, "utf8"));
@@ -222,7 +246,8 @@ function patchTslabOutputSocket() {
     "this.iopub = new zmq.Publisher({ sendTimeout: 0 }); // patched by gan-step-by-step scripts/setup.mjs";
   const source = fs.readFileSync(file, "utf8");
   if (source.includes(patched)) return;
-  if (!source.includes(original)) fail(`${file} has no "${original}": tslab changed; review patchTslabOutputSocket`);
+  if (!source.includes(original))
+    fail(`${file} has no "${original}": tslab changed; review patchTslabOutputSocket`);
   fs.writeFileSync(file, source.replace(original, patched));
   log("tslab's output socket now sends synchronously (fix for lost output in long cells)");
 }
@@ -230,7 +255,9 @@ function patchTslabOutputSocket() {
 /** Installs Debian's Chromium, which renders plotly figures to the PNGs that GitHub shows. */
 function ensureChromium() {
   // The helper's own lookup (built just before; chromium.js loads no TensorFlow).
-  const { findChromium } = createRequire(import.meta.url)(path.join(root, "src", "dist", "lib", "chromium.js"));
+  const { findChromium } = createRequire(import.meta.url)(
+    path.join(root, "src", "dist", "lib", "chromium.js"),
+  );
   const found = findChromium();
   if (found) {
     log(`Chromium present (${found}) for static figure images`);

@@ -48,7 +48,9 @@ export async function createWeightAverage(
   const pairs = source.weights.map((w, i) => {
     const copy = model.weights[i];
     if (copy === undefined || copy.shape.join(",") !== w.shape.join(",")) {
-      throw new Error(`the copy of ${source.name} does not line up with it at weight ${w.name} [${w.shape}]`);
+      throw new Error(
+        `the copy of ${source.name} does not line up with it at weight ${w.name} [${w.shape}]`,
+      );
     }
     return { from: w.read(), to: copy.read() as tf.Variable, averaged: trainable.has(w.id) };
   });

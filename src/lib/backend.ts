@@ -37,7 +37,9 @@ export function selectBackend(): BackendReport {
   if (report !== null) return report;
   const forced = process.env[BACKEND_VARIABLE] ?? "";
   if (forced !== "" && !CHOICES.includes(forced)) {
-    throw new Error(`${BACKEND_VARIABLE} must be one of ${CHOICES.join(", ")}, got ${JSON.stringify(forced)}`);
+    throw new Error(
+      `${BACKEND_VARIABLE} must be one of ${CHOICES.join(", ")}, got ${JSON.stringify(forced)}`,
+    );
   }
   let reason = `${BACKEND_VARIABLE}=${forced} asks for it`;
   if (forced === "" || forced === "tensorflow") {
@@ -63,7 +65,10 @@ export function selectBackend(): BackendReport {
       ready = tf.setBackend("wasm").then((ok) => {
         if (ok) return wasm;
         tf.setBackend("cpu");
-        return Object.assign(wasm, { name: "cpu", reason: `${reason}, and the wasm backend did not start` });
+        return Object.assign(wasm, {
+          name: "cpu",
+          reason: `${reason}, and the wasm backend did not start`,
+        });
       });
     } catch (error) {
       reason = `${reason}, and the wasm backend did not load (${firstLine(error)})`;

@@ -24,7 +24,8 @@ type LayerArgs = Parameters<typeof tf.layers.batchNormalization>[0];
 type LayerClass = new (args?: LayerArgs) => tf.layers.Layer;
 
 // tfjs-layers exports a factory, not the class: take the class from an instance.
-const BatchNormalizationBase = Object.getPrototypeOf(tf.layers.batchNormalization({})).constructor as LayerClass;
+const BatchNormalizationBase = Object.getPrototypeOf(tf.layers.batchNormalization({}))
+  .constructor as LayerClass;
 
 /**
  * y = γ·(x − mean)/√(var + ε) + β over the batch (and, for images, height and width), per channel
@@ -47,7 +48,12 @@ export function fusedBatchNormTraining(
     is_training: true,
   } as const;
   let statistics: [tf.Tensor, tf.Tensor] | null = null;
-  const forward = (input: tf.Tensor, scale: tf.Tensor, offset: tf.Tensor, save: tf.GradSaveFunc) => {
+  const forward = (
+    input: tf.Tensor,
+    scale: tf.Tensor,
+    offset: tf.Tensor,
+    save: tf.GradSaveFunc,
+  ) => {
     const empty = tf.tensor1d([]);
     const [y, mean, , reserve1, reserve2, reserve3] = ops.execute(
       "FusedBatchNormV3",
@@ -60,7 +66,12 @@ export function fusedBatchNormTraining(
     return {
       value: y,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const [dx, dScale, dOffset] = ops.execute("FusedBatchNormGradV3", [dy as tf.Tensor, ...saved], attrs, 5);
+        const [dx, dScale, dOffset] = ops.execute(
+          "FusedBatchNormGradV3",
+          [dy as tf.Tensor, ...saved],
+          attrs,
+          5,
+        );
         return [dx, dScale, dOffset];
       },
     };
@@ -98,7 +109,13 @@ export class FusedBatchNormalization extends BatchNormalizationBase {
     return tf.tidy(() => {
       const channels = x.shape[x.rank - 1];
       const x4 = (x.rank === 4 ? x : tf.reshape(x, [-1, 1, 1, channels])) as tf.Tensor4D;
-      const { y, mean, variance } = fusedBatchNormTraining(ops, x4, self.gamma.read(), self.beta.read(), self.epsilon);
+      const { y, mean, variance } = fusedBatchNormTraining(
+        ops,
+        x4,
+        self.gamma.read(),
+        self.beta.read(),
+        self.epsilon,
+      );
       // The running statistics, updated as tfjs-layers does: m ← m − (m − batch value)·(1 − momentum).
       for (const [average, value] of [
         [self.movingMean, mean],

@@ -44,7 +44,9 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_, v: unknown) =>
     v !== null && typeof v === "object" && !Array.isArray(v)
       ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
+            a < b ? -1 : a > b ? 1 : 0,
+          ),
         )
       : v,
   );
@@ -81,7 +83,8 @@ export function codeVersion(modules: readonly string[], dir: string = __dirname)
   const known = versions.get(id);
   if (known !== undefined) return known;
   const hash = createHash("sha256").update(tf.version.tfjs);
-  for (const module of modules) hash.update(`\n${module}\n`).update(fs.readFileSync(path.join(dir, `${module}.js`)));
+  for (const module of modules)
+    hash.update(`\n${module}\n`).update(fs.readFileSync(path.join(dir, `${module}.js`)));
   const version = hash.digest("hex").slice(0, 12);
   versions.set(id, version);
   return version;
@@ -106,7 +109,10 @@ export function cacheEntryPath(cacheDir: string, name: string, parts: unknown[])
  * only when complete, so a run that throws or is killed leaves no entry behind (and the leftover
  * folders of stopped runs are removed).
  */
-export async function writeCacheEntry(cachePath: string, write: (folder: string) => Promise<void>): Promise<void> {
+export async function writeCacheEntry(
+  cachePath: string,
+  write: (folder: string) => Promise<void>,
+): Promise<void> {
   const partial = `${cachePath}.partial-${process.pid}`;
   removeLeftovers(cachePath);
   try {
@@ -148,7 +154,9 @@ export async function loadOrTrainGenerator<T extends StepMetrics = StepMetrics>(
   // A run cached without its averaged copy counts as not cached: training again makes both.
   if (models.every(([, folder]) => fs.existsSync(path.join(folder, "model.json")))) {
     for (const [model, folder] of models) await fillWeights(model, folder);
-    const { history, seconds } = JSON.parse(fs.readFileSync(path.join(cachePath, "history.json"), "utf8"));
+    const { history, seconds } = JSON.parse(
+      fs.readFileSync(path.join(cachePath, "history.json"), "utf8"),
+    );
     return { history, seconds, fromCache: true, cachePath };
   }
   startAgain(args.generator, args.discriminator, args.averaged);
@@ -160,7 +168,10 @@ export async function loadOrTrainGenerator<T extends StepMetrics = StepMetrics>(
     for (const [model, modelFolder] of models)
       await saveModelFiles(model, path.join(folder, path.relative(cachePath, modelFolder)));
     fs.writeFileSync(path.join(folder, "history.json"), JSON.stringify({ seconds, history }));
-    fs.writeFileSync(path.join(folder, "settings.json"), `${JSON.stringify(args.settings, null, 2)}\n`);
+    fs.writeFileSync(
+      path.join(folder, "settings.json"),
+      `${JSON.stringify(args.settings, null, 2)}\n`,
+    );
   });
   return { history, seconds, fromCache: false, cachePath };
 }
@@ -174,7 +185,11 @@ const startingWeights = new WeakMap<tf.LayersModel, tf.Tensor[]>();
  * that a rerun starts again rather than continuing from where it stopped. The averaged copy
  * starts as a copy of the generator.
  */
-function startAgain(generator: tf.LayersModel, discriminator: tf.LayersModel, averaged?: tf.LayersModel): void {
+function startAgain(
+  generator: tf.LayersModel,
+  discriminator: tf.LayersModel,
+  averaged?: tf.LayersModel,
+): void {
   for (const model of [generator, discriminator]) {
     const start = startingWeights.get(model);
     if (start === undefined)

@@ -19,8 +19,14 @@ export function assertInteger(name: string, value: number, min = 1): void {
 }
 
 /** Throws unless `shape` matches `expected` size by size (-1 matches any size). */
-export function assertShape(name: string, shape: readonly number[], expected: readonly number[]): void {
-  const ok = shape.length === expected.length && expected.every((size, i) => size === -1 || size === shape[i]);
+export function assertShape(
+  name: string,
+  shape: readonly number[],
+  expected: readonly number[],
+): void {
+  const ok =
+    shape.length === expected.length &&
+    expected.every((size, i) => size === -1 || size === shape[i]);
   if (!ok) {
     const want = expected.map((s) => (s === -1 ? "?" : String(s))).join(", ");
     throw new Error(`${name} must have shape [${want}], got [${shape.join(", ")}]`);

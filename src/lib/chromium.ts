@@ -13,7 +13,9 @@ export const CHROMIUM_PATHS: readonly string[] = ["/usr/bin/chromium", "/usr/bin
 /** The headless Chromium for figures and browser checks: $CHROMIUM_PATH, else CHROMIUM_PATHS; null if none. */
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string | null {
   const candidates = [env.CHROMIUM_PATH, ...CHROMIUM_PATHS];
-  return candidates.find((c): c is string => c !== undefined && c !== "" && fs.existsSync(c)) ?? null;
+  return (
+    candidates.find((c): c is string => c !== undefined && c !== "" && fs.existsSync(c)) ?? null
+  );
 }
 
 let chromiumNoticeShown = false;
@@ -25,7 +27,9 @@ let chromiumNoticeShown = false;
  */
 export function renderFigurePng(figure: Figure): Uint8Array | null {
   const url = renderFigure(figure, "png");
-  return url === null ? null : new Uint8Array(Buffer.from(url.slice(url.indexOf(",") + 1), "base64"));
+  return url === null
+    ? null
+    : new Uint8Array(Buffer.from(url.slice(url.indexOf(",") + 1), "base64"));
 }
 
 /** The same rendering as SVG text (its labels as text, e.g. to check them); null without Chromium. */
@@ -89,8 +93,12 @@ Plotly.toImage(${json}, { format: "${format}", width: ${width}, height: ${height
     const match = /IMAGE (data:image\/[^\s<]+)/.exec(result.stdout ?? "");
     if (match === null) {
       const said =
-        /ERROR [^<]*/.exec(result.stdout ?? "")?.[0] ?? result.error?.message ?? `exit status ${result.status}`;
-      throw new Error(`plotly could not render the figure to ${format.toUpperCase()} in ${chromium}: ${said}`);
+        /ERROR [^<]*/.exec(result.stdout ?? "")?.[0] ??
+        result.error?.message ??
+        `exit status ${result.status}`;
+      throw new Error(
+        `plotly could not render the figure to ${format.toUpperCase()} in ${chromium}: ${said}`,
+      );
     }
     return match[1].replace(/&amp;/g, "&");
   } finally {

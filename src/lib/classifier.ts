@@ -45,7 +45,12 @@ function buildClassifier(seed: number): tf.Sequential {
         kernelInitializer: init(),
       }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu", kernelInitializer: init() }),
+      tf.layers.conv2d({
+        filters: 64,
+        kernelSize: 3,
+        activation: "relu",
+        kernelInitializer: init(),
+      }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.flatten(),
       tf.layers.dense({ units: 128, activation: "relu", kernelInitializer: init() }),
@@ -59,7 +64,11 @@ function buildClassifier(seed: number): tf.Sequential {
 }
 
 /** Fraction of `images` whose most probable class is `labels`. */
-export function classifierAccuracy(model: tf.LayersModel, images: tf.Tensor, labels: tf.Tensor1D): number {
+export function classifierAccuracy(
+  model: tf.LayersModel,
+  images: tf.Tensor,
+  labels: tf.Tensor1D,
+): number {
   return tf.tidy(() => {
     const predicted = tf.argMax(model.predict(images, { batchSize: 500 }) as tf.Tensor, 1);
     return tf.mean(tf.cast(tf.equal(predicted, tf.cast(labels, "int32")), "float32")).dataSync()[0];
@@ -71,7 +80,9 @@ export function classifyDigits(model: tf.LayersModel, images: tf.Tensor): tf.Ten
   return tf.tidy(
     () =>
       tf.argMax(
-        model.predict(images.reshape([-1, IMAGE_SIZE, IMAGE_SIZE, 1]), { batchSize: 500 }) as tf.Tensor,
+        model.predict(images.reshape([-1, IMAGE_SIZE, IMAGE_SIZE, 1]), {
+          batchSize: 500,
+        }) as tf.Tensor,
         1,
       ) as tf.Tensor1D,
   );
@@ -85,7 +96,9 @@ const CLASSIFIER_MODULES = ["classifier", "data", "random", "files"];
  * before, otherwise trained on the embedded digits (all but `testDigits`, with seeded batches),
  * measured on the held-out ones, and saved there.
  */
-export async function loadOrTrainDigitClassifier(args: DigitClassifierArgs): Promise<DigitClassifier> {
+export async function loadOrTrainDigitClassifier(
+  args: DigitClassifierArgs,
+): Promise<DigitClassifier> {
   const settings = {
     testDigits: 2000,
     epochs: 6,
@@ -121,11 +134,22 @@ export async function loadOrTrainDigitClassifier(args: DigitClassifierArgs): Pro
     if (fs.existsSync(modelFile)) {
       built.dispose();
       const model = await loadModelFiles(cachePath);
-      return { model, testAccuracy: classifierAccuracy(model, testImages, testLabels), cachePath, fromCache: true };
+      return {
+        model,
+        testAccuracy: classifierAccuracy(model, testImages, testLabels),
+        cachePath,
+        fromCache: true,
+      };
     }
     const model = built;
-    model.compile({ optimizer: tf.train.adam(settings.learningRate), loss: "sparseCategoricalCrossentropy" });
-    const batches = createBatchStream(train, { batchSize: settings.batchSize, seed: settings.seed + 1 });
+    model.compile({
+      optimizer: tf.train.adam(settings.learningRate),
+      loss: "sparseCategoricalCrossentropy",
+    });
+    const batches = createBatchStream(train, {
+      batchSize: settings.batchSize,
+      seed: settings.seed + 1,
+    });
     const random = createRandom(settings.seed + 2);
     for (let step = 0; step < settings.epochs * batches.batchesPerEpoch; step++) {
       const batch = batches.nextBatch();
@@ -153,9 +177,17 @@ export async function loadOrTrainDigitClassifier(args: DigitClassifierArgs): Pro
     }
     await writeCacheEntry(cachePath, async (folder) => {
       await saveModelFiles(model, folder);
-      fs.writeFileSync(path.join(folder, "settings.json"), `${JSON.stringify(settings, null, 2)}\n`);
+      fs.writeFileSync(
+        path.join(folder, "settings.json"),
+        `${JSON.stringify(settings, null, 2)}\n`,
+      );
     });
-    return { model, testAccuracy: classifierAccuracy(model, testImages, testLabels), cachePath, fromCache: false };
+    return {
+      model,
+      testAccuracy: classifierAccuracy(model, testImages, testLabels),
+      cachePath,
+      fromCache: false,
+    };
   } finally {
     tf.dispose([data.images, data.labels, train.images, train.labels, testImages, testLabels]);
   }
@@ -174,8 +206,13 @@ export interface LabelScores {
  * Scores generated digits against the labels they were drawn for: per requested label and overall.
  * @param images [n, 784] or [n, 28, 28, 1] in [−1, 1]; `labels` holds n class ids.
  */
-export function scoreByLabel(model: tf.LayersModel, images: tf.Tensor, labels: ArrayLike<number>): LabelScores {
-  if (labels.length !== images.shape[0]) throw new Error(`got ${labels.length} labels for ${images.shape[0]} images`);
+export function scoreByLabel(
+  model: tf.LayersModel,
+  images: tf.Tensor,
+  labels: ArrayLike<number>,
+): LabelScores {
+  if (labels.length !== images.shape[0])
+    throw new Error(`got ${labels.length} labels for ${images.shape[0]} images`);
   const predicted = classifyDigits(model, images);
   const read = Array.from(predicted.dataSync());
   predicted.dispose();
@@ -214,7 +251,8 @@ export function formatLabelScores(runs: Record<string, LabelScores>): string {
   const cell = (x: number) => (Number.isNaN(x) ? "  –  " : `${(100 * x).toFixed(0)}%`.padStart(5));
   const header = `${"label".padEnd(width)} |${Array.from({ length: NUM_CLASSES }, (_, c) => String(c).padStart(5)).join("")} |   all`;
   const rows = names.map(
-    (name) => `${name.padEnd(width)} |${runs[name].perLabel.map(cell).join("")} | ${cell(runs[name].overall)}`,
+    (name) =>
+      `${name.padEnd(width)} |${runs[name].perLabel.map(cell).join("")} | ${cell(runs[name].overall)}`,
   );
   return [header, "-".repeat(header.length), ...rows].join("\n");
 }
@@ -226,8 +264,12 @@ export function formatLabelScores(runs: Record<string, LabelScores>): string {
  * @param images [n, ...] with n ≥ 2.
  */
 export function pixelSpread(images: tf.Tensor): number {
-  if (images.shape[0] < 2) throw new Error(`pixelSpread needs at least 2 images, got ${images.shape[0]}`);
-  return tf.tidy(() => tf.mean(tf.sqrt(tf.moments(images.reshape([images.shape[0], -1]), 0).variance)).dataSync()[0]);
+  if (images.shape[0] < 2)
+    throw new Error(`pixelSpread needs at least 2 images, got ${images.shape[0]}`);
+  return tf.tidy(
+    () =>
+      tf.mean(tf.sqrt(tf.moments(images.reshape([images.shape[0], -1]), 0).variance)).dataSync()[0],
+  );
 }
 
 /**
@@ -236,11 +278,14 @@ export function pixelSpread(images: tf.Tensor): number {
  * probabilities). For real held-out digits it is close to 1.
  */
 export function confidentShare(model: tf.LayersModel, images: tf.Tensor, threshold = 0.9): number {
-  if (!(threshold > 0 && threshold < 1)) throw new Error(`threshold must be in (0, 1), got ${threshold}`);
+  if (!(threshold > 0 && threshold < 1))
+    throw new Error(`threshold must be in (0, 1), got ${threshold}`);
   return tf.tidy(() => {
     const probabilities = model.predict(images.reshape([-1, IMAGE_SIZE, IMAGE_SIZE, 1]), {
       batchSize: 500,
     }) as tf.Tensor;
-    return tf.mean(tf.cast(tf.greaterEqual(tf.max(probabilities, 1), threshold), "float32")).dataSync()[0];
+    return tf
+      .mean(tf.cast(tf.greaterEqual(tf.max(probabilities, 1), threshold), "float32"))
+      .dataSync()[0];
   });
 }

@@ -63,7 +63,9 @@ function encodeLabels(
       })
       .apply(oneHot) as tf.SymbolicTensor;
   }
-  throw new Error(`unknown label encoding ${JSON.stringify(encoding)}; use "embedding" or "linear"`);
+  throw new Error(
+    `unknown label encoding ${JSON.stringify(encoding)}; use "embedding" or "linear"`,
+  );
 }
 
 /**
@@ -80,7 +82,9 @@ function conditionalInputs(
   const code = encodeLabels(labels, label);
   return {
     inputs: [x, labels],
-    joined: tf.layers.concatenate({ name: `${label.prefix}_concat` }).apply([x, code]) as tf.SymbolicTensor,
+    joined: tf.layers
+      .concatenate({ name: `${label.prefix}_concat` })
+      .apply([x, code]) as tf.SymbolicTensor,
   };
 }
 
@@ -88,7 +92,9 @@ function checkLabelArgs(numClasses: number, labelSize: number, encoding: LabelEn
   assertInteger("numClasses", numClasses, 2);
   assertInteger("labelSize", labelSize, 1);
   if (encoding !== "embedding" && encoding !== "linear") {
-    throw new Error(`unknown label encoding ${JSON.stringify(encoding)}; use "embedding" or "linear"`);
+    throw new Error(
+      `unknown label encoding ${JSON.stringify(encoding)}; use "embedding" or "linear"`,
+    );
   }
 }
 
@@ -138,10 +144,16 @@ export function buildConditionalMlpGenerator(args: ConditionalMlpGeneratorArgs):
   let h = joined;
   hiddenUnits.forEach((units, i) => {
     h = tf.layers
-      .dense({ units, name: `g_dense${i + 1}`, kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }) })
+      .dense({
+        units,
+        name: `g_dense${i + 1}`,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
+      })
       .apply(h) as tf.SymbolicTensor;
     if (batchNorm) h = batchNormalization({ name: `g_bn${i + 1}` }).apply(h) as tf.SymbolicTensor;
-    h = tf.layers.activation({ activation: "gelu", name: `g_gelu${i + 1}` }).apply(h) as tf.SymbolicTensor;
+    h = tf.layers
+      .activation({ activation: "gelu", name: `g_gelu${i + 1}` })
+      .apply(h) as tf.SymbolicTensor;
   });
   const images = tf.layers
     .dense({
@@ -174,7 +186,9 @@ export interface ConditionalMlpDiscriminatorArgs {
  * a final dense: one logit per image, [batch, 1]. Every dense layer but the first is spectrally
  * normalised, which bounds how fast D's output can change with its input.
  */
-export function buildConditionalMlpDiscriminator(args: ConditionalMlpDiscriminatorArgs): tf.LayersModel {
+export function buildConditionalMlpDiscriminator(
+  args: ConditionalMlpDiscriminatorArgs,
+): tf.LayersModel {
   const {
     hiddenUnits,
     spectralNorm = true,
@@ -201,7 +215,11 @@ export function buildConditionalMlpDiscriminator(args: ConditionalMlpDiscriminat
   const dense = (units: number, name: string, first: boolean) =>
     spectralNorm && !first
       ? new SpectralNormDense({ units, name, seed: nextSeed() })
-      : tf.layers.dense({ units, name, kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }) });
+      : tf.layers.dense({
+          units,
+          name,
+          kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }),
+        });
   hiddenUnits.forEach((units, i) => {
     h = dense(units, `d_dense${i + 1}`, i === 0).apply(h) as tf.SymbolicTensor;
     h = (

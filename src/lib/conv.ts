@@ -31,7 +31,12 @@ export function buildConvGenerator({ latentSize, seed }: ConvGeneratorArgs): tf.
         name: "g_dense1",
       }),
       batchNormalization({ name: "g_bn1" }),
-      tf.layers.dense({ units: 7 * 7 * 128, activation: "relu", kernelInitializer: init(), name: "g_dense2" }),
+      tf.layers.dense({
+        units: 7 * 7 * 128,
+        activation: "relu",
+        kernelInitializer: init(),
+        name: "g_dense2",
+      }),
       batchNormalization({ name: "g_bn2" }),
       tf.layers.reshape({ targetShape: [7, 7, 128], name: "g_reshape" }),
       tf.layers.conv2dTranspose({

@@ -37,7 +37,10 @@ export type DigitSource = ReadonlyArray<{ id: number; length: number; raw: Array
  * [−1, 1] (the range of a tanh generator), shuffled with a seed. The package's own `set()`
  * shuffles with unseeded Math.random, so it is not used. Validates what it loads.
  */
-export function loadMnist({ layout = "flat", seed = 1 }: LoadMnistArgs = {}, source: DigitSource = mnist): MnistData {
+export function loadMnist(
+  { layout = "flat", seed = 1 }: LoadMnistArgs = {},
+  source: DigitSource = mnist,
+): MnistData {
   if (layout !== "flat" && layout !== "image")
     throw new Error(`layout must be "flat" or "image", got ${JSON.stringify(layout)}`);
   const { pixels, labels } = readDigits(source);
@@ -60,7 +63,8 @@ function readDigits(source: DigitSource): { pixels: Float32Array; labels: Int32A
     throw new Error(`MNIST source must hold ${NUM_CLASSES} digit classes, found ${source.length}`);
   }
   const total = source.reduce((sum, digit) => sum + digit.length, 0);
-  if (total === 0) throw new Error("MNIST source holds no digits: is the `mnist` package installed intact?");
+  if (total === 0)
+    throw new Error("MNIST source holds no digits: is the `mnist` package installed intact?");
   const pixels = new Float32Array(total * PIXELS);
   const labels = new Int32Array(total);
   let offset = 0;
@@ -104,7 +108,10 @@ export interface CreateBatchStreamArgs {
  * Cuts `data` into shuffled mini-batches, reshuffling each epoch with a seeded generator and
  * dropping the last partial batch, so every batch has exactly `batchSize` rows.
  */
-export function createBatchStream(data: MnistData, { batchSize, seed = 1 }: CreateBatchStreamArgs): BatchStream {
+export function createBatchStream(
+  data: MnistData,
+  { batchSize, seed = 1 }: CreateBatchStreamArgs,
+): BatchStream {
   assertInteger("batchSize", batchSize, 1);
   if (batchSize > data.count) {
     throw new Error(`batchSize ${batchSize} is larger than the data (${data.count} digits)`);

@@ -70,7 +70,10 @@ export function checkDWinning(
   let gradient = "G's gradient norm not measured";
   const norms = history.map((m) => m.gradNorm);
   if (norms.every((n) => n !== undefined)) {
-    const [largest, now] = [Math.max(...(norms as number[])), median(last.map((m) => m.gradNorm as number))];
+    const [largest, now] = [
+      Math.max(...(norms as number[])),
+      median(last.map((m) => m.gradNorm as number)),
+    ];
     if (!(now < rules.gradientDrop * largest)) return null;
     gradient = `G's gradient norm fell to ${((100 * now) / largest).toPrecision(2)} % of its largest`;
   }
@@ -108,7 +111,12 @@ export function checkNoProgress(
 function histogramCollapse(
   counts: ArrayLike<number>,
   step: number,
-  { topShareAbove, below, unit, caller }: { topShareAbove: number; below: number; unit: string; caller: string },
+  {
+    topShareAbove,
+    below,
+    unit,
+    caller,
+  }: { topShareAbove: number; below: number; unit: string; caller: string },
 ): FailureFlag | null {
   const values = Array.from(counts);
   const total = values.reduce((a, b) => a + b, 0);
@@ -139,7 +147,12 @@ export function checkCollapse(
   rules: FailureRules = FAILURE_RULES,
 ): FailureFlag | null {
   const { topShareAbove, digitsBelow } = rules;
-  return histogramCollapse(counts, step, { topShareAbove, below: digitsBelow, unit: "digit", caller: "checkCollapse" });
+  return histogramCollapse(counts, step, {
+    topShareAbove,
+    below: digitsBelow,
+    unit: "digit",
+    caller: "checkCollapse",
+  });
 }
 
 /**

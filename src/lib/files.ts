@@ -34,13 +34,17 @@ function chunk(type: string, data: Buffer): Buffer {
 export function encodePng(image: tf.Tensor3D): Uint8Array {
   const [height, width, channels] = image.shape;
   const colorType = ({ 1: 0, 3: 2, 4: 6 } as Record<number, number>)[channels];
-  if (colorType === undefined) throw new Error(`encodePng takes 1, 3 or 4 channels, got ${channels}`);
+  if (colorType === undefined)
+    throw new Error(`encodePng takes 1, 3 or 4 channels, got ${channels}`);
   const pixels = image.dataSync();
   const rowBytes = width * channels;
   const raw = Buffer.alloc(height * (rowBytes + 1)); // each row: filter type 0, then its bytes
   for (let y = 0; y < height; y++) {
     for (let i = 0; i < rowBytes; i++)
-      raw[y * (rowBytes + 1) + 1 + i] = Math.max(0, Math.min(255, Math.round(pixels[y * rowBytes + i])));
+      raw[y * (rowBytes + 1) + 1 + i] = Math.max(
+        0,
+        Math.min(255, Math.round(pixels[y * rowBytes + i])),
+      );
   }
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
@@ -59,7 +63,9 @@ export function encodePng(image: tf.Tensor3D): Uint8Array {
 export async function saveModelFiles(model: tf.LayersModel, folder: string): Promise<void> {
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
-      const weights = Buffer.from(tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? new ArrayBuffer(0)));
+      const weights = Buffer.from(
+        tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? new ArrayBuffer(0)),
+      );
       fs.mkdirSync(folder, { recursive: true });
       fs.writeFileSync(path.join(folder, "weights.bin"), weights);
       const modelJson = {
@@ -71,7 +77,11 @@ export async function saveModelFiles(model: tf.LayersModel, folder: string): Pro
       };
       fs.writeFileSync(path.join(folder, "model.json"), JSON.stringify(modelJson));
       return {
-        modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON", weightDataBytes: weights.length },
+        modelArtifactsInfo: {
+          dateSaved: new Date(),
+          modelTopologyType: "JSON",
+          weightDataBytes: weights.length,
+        },
       };
     }),
   );
@@ -80,8 +90,13 @@ export async function saveModelFiles(model: tf.LayersModel, folder: string): Pro
 /** Loads a model saved by saveModelFiles (or by tfjs-node's file:// handler) from `folder`. */
 export async function loadModelFiles(folder: string): Promise<tf.LayersModel> {
   const modelJson = JSON.parse(fs.readFileSync(path.join(folder, "model.json"), "utf8"));
-  const manifest = modelJson.weightsManifest as Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
-  const buffers = manifest.flatMap((group) => group.paths.map((p) => fs.readFileSync(path.join(folder, p))));
+  const manifest = modelJson.weightsManifest as Array<{
+    paths: string[];
+    weights: tf.io.WeightsManifestEntry[];
+  }>;
+  const buffers = manifest.flatMap((group) =>
+    group.paths.map((p) => fs.readFileSync(path.join(folder, p))),
+  );
   const joined = Buffer.concat(buffers);
   return tf.loadLayersModel(
     tf.io.fromMemory({

@@ -95,13 +95,22 @@ function checkNetworksFit(generator: tf.LayersModel, discriminator: tf.LayersMod
   const generated = generator.outputs[0].shape.slice(1).join(",");
   const accepted = discriminator.inputs[0].shape.slice(1).join(",");
   if (generated !== accepted) {
-    throw new Error(`the generator makes [${generated}] images but the discriminator takes [${accepted}]`);
+    throw new Error(
+      `the generator makes [${generated}] images but the discriminator takes [${accepted}]`,
+    );
   }
 }
 
 /** Pairs the two networks with one optimiser each (Adam unless `rule` says otherwise), after checking that their shapes fit. */
 export function createGan(args: CreateGanArgs): Gan {
-  const { generator, discriminator, objective = NON_SATURATING, learningRate, beta1 = 0.5, beta2 = 0.999 } = args;
+  const {
+    generator,
+    discriminator,
+    objective = NON_SATURATING,
+    learningRate,
+    beta1 = 0.5,
+    beta2 = 0.999,
+  } = args;
   checkObjective(objective);
   // Checks the optimiser settings before anything else is built.
   const { rule = "adam" } = args;
@@ -110,20 +119,29 @@ export function createGan(args: CreateGanArgs): Gan {
   if (rule === "rmsprop" && (args.beta1 !== undefined || args.beta2 !== undefined))
     throw new Error('beta1 and beta2 are Adam\'s: RMSProp (rule "rmsprop") takes neither');
   const optimizers = [learningRate, args.discriminatorLearningRate ?? learningRate].map((rate) => {
-    const common = { learningRate: rate, weightDecay: args.weightDecay ?? 0, decay: args.learningRateDecay };
+    const common = {
+      learningRate: rate,
+      weightDecay: args.weightDecay ?? 0,
+      decay: args.learningRateDecay,
+    };
     return rule === "adam" ? new LeanAdam({ ...common, beta1, beta2 }) : new LeanRmsProp(common);
   });
   const latentSize = generator.inputs[0].shape[1];
-  if (typeof latentSize !== "number") throw new Error("the generator's input must be [batch, latentSize]");
+  if (typeof latentSize !== "number")
+    throw new Error("the generator's input must be [batch, latentSize]");
   checkNetworksFit(generator, discriminator);
   const conditional = generator.inputs.length === 2;
   const l1Weight = args.l1Weight ?? 0;
   assertFinite("l1Weight", l1Weight);
   if (l1Weight < 0) throw new Error(`l1Weight must be >= 0, got ${l1Weight}`);
   if (l1Weight > 0 && !conditional) {
-    throw new Error("l1Weight needs a conditional GAN: the L1 term compares a fake with a real digit of its label");
+    throw new Error(
+      "l1Weight needs a conditional GAN: the L1 term compares a fake with a real digit of its label",
+    );
   }
-  const hasBatchNorm = discriminator.layers.some((layer) => layer.getClassName().endsWith("BatchNormalization"));
+  const hasBatchNorm = discriminator.layers.some((layer) =>
+    layer.getClassName().endsWith("BatchNormalization"),
+  );
   return {
     generator,
     discriminator,

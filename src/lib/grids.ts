@@ -55,7 +55,13 @@ function labelColumn(labels: string[], cell: number, padding: number): tf.Tensor
           if (bit !== "1") return;
           for (let dy = 0; dy < GLYPH_SCALE; dy++) {
             for (let dx = 0; dx < GLYPH_SCALE; dx++) {
-              pixels[(top + gy * GLYPH_SCALE + dy) * width + padding + k * glyphWidth + gx * GLYPH_SCALE + dx] = 255;
+              pixels[
+                (top + gy * GLYPH_SCALE + dy) * width +
+                  padding +
+                  k * glyphWidth +
+                  gx * GLYPH_SCALE +
+                  dx
+              ] = 255;
             }
           }
         }),
@@ -76,7 +82,9 @@ export function composeSampleGrid(
   const count = images.shape[0];
   const pixels = images.size / Math.max(count, 1);
   if (count === 0 || pixels !== IMAGE_SIZE * IMAGE_SIZE) {
-    throw new Error(`images must be [n, 784] or [n, 28, 28, 1] with n > 0, got [${images.shape.join(", ")}]`);
+    throw new Error(
+      `images must be [n, 784] or [n, 28, 28, 1] with n > 0, got [${images.shape.join(", ")}]`,
+    );
   }
   const cols = columns ?? Math.ceil(Math.sqrt(count));
   assertInteger("columns", cols);
@@ -89,7 +97,11 @@ export function composeSampleGrid(
   return tf.tidy(() => {
     const cell = IMAGE_SIZE + padding;
     const gray = 128;
-    let digits = tf.clipByValue(images.reshape([count, IMAGE_SIZE, IMAGE_SIZE]).add(1).mul(127.5), 0, 255);
+    let digits = tf.clipByValue(
+      images.reshape([count, IMAGE_SIZE, IMAGE_SIZE]).add(1).mul(127.5),
+      0,
+      255,
+    );
     if (rows * cols > count) {
       digits = tf.concat([digits, tf.zeros([rows * cols - count, IMAGE_SIZE, IMAGE_SIZE])]);
     }
@@ -114,10 +126,13 @@ export function composeSampleGrid(
       ],
       gray,
     ) as tf.Tensor2D;
-    if (rowLabels !== undefined) bordered = tf.concat([labelColumn(rowLabels, cell, padding), bordered], 1);
+    if (rowLabels !== undefined)
+      bordered = tf.concat([labelColumn(rowLabels, cell, padding), bordered], 1);
     const image = bordered.expandDims(2) as tf.Tensor3D;
     const scaled =
-      scale === 1 ? image : tf.image.resizeNearestNeighbor(image, [image.shape[0] * scale, image.shape[1] * scale]);
+      scale === 1
+        ? image
+        : tf.image.resizeNearestNeighbor(image, [image.shape[0] * scale, image.shape[1] * scale]);
     return scaled.round().toInt() as tf.Tensor3D;
   });
 }
@@ -142,7 +157,10 @@ export function renderSampleGrid(images: tf.Tensor, args: SampleGridArgs = {}): 
  * @param frames batches of the same shape, [n, 784] or [n, 28, 28, 1], values in [−1, 1].
  * @param delayMs how long each frame shows; the last one shows three times as long.
  */
-export function renderProgressGif(frames: tf.Tensor[], args: SampleGridArgs & { delayMs?: number } = {}): Uint8Array {
+export function renderProgressGif(
+  frames: tf.Tensor[],
+  args: SampleGridArgs & { delayMs?: number } = {},
+): Uint8Array {
   if (frames.length === 0) throw new Error("renderProgressGif needs at least one frame");
   const { delayMs = 400, ...gridArgs } = args;
   const palette = Array.from({ length: 256 }, (_, v) => [v, v, v]);

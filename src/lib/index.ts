@@ -1,5 +1,12 @@
 // gan-kit: the helper package of the GAN Step by Step notebooks.
-export { backendReady, BACKEND_VARIABLE, nativeTfjs, selectBackend, tf, type BackendReport } from "./backend";
+export {
+  backendReady,
+  BACKEND_VARIABLE,
+  nativeTfjs,
+  selectBackend,
+  tf,
+  type BackendReport,
+} from "./backend";
 export { encodePng, loadModelFiles, saveFile, saveModelFiles } from "./files";
 export { assertFinite, assertInteger, assertPositive, assertShape } from "./checks";
 export {
@@ -65,7 +72,11 @@ export {
   type MlpGeneratorArgs,
 } from "./mlp";
 export { formatModelSummary } from "./summary";
-export { scoreConditionalGenerator, type ConditionalScores, type ScoreConditionalArgs } from "./scoring";
+export {
+  scoreConditionalGenerator,
+  type ConditionalScores,
+  type ScoreConditionalArgs,
+} from "./scoring";
 export {
   buildConvDiscriminator,
   buildConvGenerator,
@@ -117,7 +128,12 @@ export {
   type TrainGanArgs,
 } from "./steps";
 export { generateImages, interpolateNoise } from "./sampling";
-export { composeSampleGrid, renderProgressGif, renderSampleGrid, type SampleGridArgs } from "./grids";
+export {
+  composeSampleGrid,
+  renderProgressGif,
+  renderSampleGrid,
+  type SampleGridArgs,
+} from "./grids";
 export {
   blockMeans,
   linesFigure,
@@ -142,7 +158,12 @@ export {
   type TrainGanLiveArgs,
 } from "./live";
 export { batchNormalization, FusedBatchNormalization } from "./batchnorm";
-export { powerIterationStep, spectralNormDense, SpectralNormDense, type SpectralNormDenseArgs } from "./spectral";
+export {
+  powerIterationStep,
+  spectralNormDense,
+  SpectralNormDense,
+  type SpectralNormDenseArgs,
+} from "./spectral";
 export {
   classifierAccuracy,
   classifyDigits,
@@ -199,7 +220,12 @@ export {
 } from "./ring";
 export { followTensors, type TensorFollower } from "./tracking";
 export { releaseWith, startNotebook, stopOnRestart, type NotebookStart } from "./session";
-export { listenForInterrupt, TrainingStopped, type InterruptListener, type ListenForInterruptArgs } from "./interrupt";
+export {
+  listenForInterrupt,
+  TrainingStopped,
+  type InterruptListener,
+  type ListenForInterruptArgs,
+} from "./interrupt";
 export {
   checkCollapse,
   checkRingCollapse,

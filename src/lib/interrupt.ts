@@ -50,7 +50,9 @@ let current: { close(): void; closeLater(): void } | null = null;
  * it leaves the process without one afterwards (the next interrupt would kill the kernel). Only
  * one listener is active; a new one closes a previous one left open (e.g. by a crashed cell).
  */
-export function listenForInterrupt({ everyMs = 100 }: ListenForInterruptArgs = {}): InterruptListener {
+export function listenForInterrupt({
+  everyMs = 100,
+}: ListenForInterruptArgs = {}): InterruptListener {
   if (!(everyMs >= 0)) throw new Error(`everyMs must be >= 0, got ${everyMs}`);
   // A listener left open (a crashed loop without `finally`) is closed on the event loop's next
   // turn, like the take-over below: this call may run inside a cell's breakOnSigint stretch.

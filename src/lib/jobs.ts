@@ -12,7 +12,12 @@ import { loadOrTrainGenerator, type CachedTraining } from "./cache";
 import { assertInteger } from "./checks";
 import { createBatchStream, loadMnist, type ImageLayout } from "./data";
 import { buildConditionalMlpDiscriminator, buildConditionalMlpGenerator } from "./conditional";
-import { buildConvDiscriminator, buildConvGenerator, buildDcganDiscriminator, buildDcganGenerator } from "./conv";
+import {
+  buildConvDiscriminator,
+  buildConvGenerator,
+  buildDcganDiscriminator,
+  buildDcganGenerator,
+} from "./conv";
 import { buildMlpDiscriminator, buildMlpGenerator } from "./mlp";
 import type { NoiseDistribution } from "./noise";
 import { createGan, disposeOptimizers, type CreateGanArgs } from "./gan";
@@ -44,7 +49,9 @@ export type ModelSpec = {
 export function buildModel(spec: ModelSpec): tf.LayersModel {
   const build = BUILDERS[spec.builder] as ((args: unknown) => tf.LayersModel) | undefined;
   if (build === undefined)
-    throw new Error(`unknown builder ${JSON.stringify(spec.builder)}; use one of ${Object.keys(BUILDERS).join(", ")}`);
+    throw new Error(
+      `unknown builder ${JSON.stringify(spec.builder)}; use one of ${Object.keys(BUILDERS).join(", ")}`,
+    );
   return build(spec.args);
 }
 
@@ -81,11 +88,16 @@ export interface TrainedGanJob extends CachedTraining<StepMetrics> {
  * process or another. The cache key covers the whole job and both architectures.
  * @param onStep called after every trained step with its number.
  */
-export async function runGanJob(job: GanJob, onStep?: (step: number) => void): Promise<TrainedGanJob> {
+export async function runGanJob(
+  job: GanJob,
+  onStep?: (step: number) => void,
+): Promise<TrainedGanJob> {
   assertInteger("steps", job.steps);
   const [generator, discriminator] = [buildModel(job.generator), buildModel(job.discriminator)];
   const average =
-    job.averageDecay === undefined ? undefined : await createWeightAverage(generator, { decay: job.averageDecay });
+    job.averageDecay === undefined
+      ? undefined
+      : await createWeightAverage(generator, { decay: job.averageDecay });
   const { cacheDir, name, ...settings } = job;
   const result = await loadOrTrainGenerator({
     cacheDir,
@@ -97,7 +109,8 @@ export async function runGanJob(job: GanJob, onStep?: (step: number) => void): P
     train: () => {
       const data = loadMnist(job.data);
       const batches = createBatchStream(data, job.batches);
-      const objective = job.gan.objective === undefined ? undefined : createObjective(job.gan.objective);
+      const objective =
+        job.gan.objective === undefined ? undefined : createObjective(job.gan.objective);
       const gan = createGan({ ...job.gan, objective, generator, discriminator });
       try {
         // trainGan's loop, with the weight average moved after each step.
@@ -153,7 +166,10 @@ const stepsOf = (job: TrainingJob) => (isRingJob(job) ? job.settings.steps : job
  * another process): builds its networks and optimisers from their specs, runs
  * `runRingExperiment`, and disposes the networks.
  */
-export async function runRingJob(job: RingJob, onStep?: (step: number) => void): Promise<RingExperiment> {
+export async function runRingJob(
+  job: RingJob,
+  onStep?: (step: number) => void,
+): Promise<RingExperiment> {
   const generators = job.generators.map(buildModel);
   const discriminators = job.discriminators.map(buildModel);
   const made: Array<[string, StackedGroup]> = [];
@@ -224,8 +240,16 @@ export function startBackgroundTraining(
   const names = jobs.map((job) => job.name);
   const repeated = names.find((name, i) => names.indexOf(name) !== i);
   if (repeated !== undefined)
-    throw new Error(`two background jobs are named ${JSON.stringify(repeated)}; give each its own name`);
-  const state = jobs.map((job) => ({ job, steps: 0, phase: "waiting" as Phase, seconds: 0, started: 0 }));
+    throw new Error(
+      `two background jobs are named ${JSON.stringify(repeated)}; give each its own name`,
+    );
+  const state = jobs.map((job) => ({
+    job,
+    steps: 0,
+    phase: "waiting" as Phase,
+    seconds: 0,
+    started: 0,
+  }));
   const children: ChildProcess[] = [];
   let stopped = false;
   const runProcess = (indices: number[]) =>
@@ -264,7 +288,11 @@ export function startBackgroundTraining(
           } else if (tag === "GAN_KIT_PROGRESS") {
             entry.steps = Number(value);
           } else if (tag === "GAN_KIT_DONE") {
-            Object.assign(entry, { phase: "done", steps: stepsOf(entry.job), seconds: Number(value) });
+            Object.assign(entry, {
+              phase: "done",
+              steps: stepsOf(entry.job),
+              seconds: Number(value),
+            });
           }
         }
       });
@@ -276,10 +304,12 @@ export function startBackgroundTraining(
         }
         const failed = indices[Math.max(current, 0)];
         indices.forEach((i) => {
-          if (state[i].phase === "waiting" || state[i].phase === "running") state[i].phase = "not run";
+          if (state[i].phase === "waiting" || state[i].phase === "running")
+            state[i].phase = "not run";
         });
         state[failed].phase = "failed";
-        state[failed].seconds = state[failed].started === 0 ? 0 : (Date.now() - state[failed].started) / 1000;
+        state[failed].seconds =
+          state[failed].started === 0 ? 0 : (Date.now() - state[failed].started) / 1000;
         reject(
           new Error(
             `background job ${jobs[failed].name} ${signal !== null ? `was stopped (${signal})` : `failed (exit status ${code})`}` +
@@ -332,14 +362,16 @@ export function startBackgroundTraining(
 /** The child process's side of `startBackgroundTraining`: runs its jobs in order, reporting progress. */
 export async function runGanJobsFromEnvironment(): Promise<void> {
   const text = process.env[JOBS_VARIABLE];
-  if (text === undefined) throw new Error(`${JOBS_VARIABLE} is not set: this runs inside background training only`);
+  if (text === undefined)
+    throw new Error(`${JOBS_VARIABLE} is not set: this runs inside background training only`);
   await backendReady();
   const jobs = JSON.parse(text) as TrainingJob[];
   for (const [position, job] of jobs.entries()) {
     const started = Date.now();
     process.stdout.write(`GAN_KIT_START ${position}\n`);
     const onStep = (step: number) => {
-      if (step % PROGRESS_EVERY === 0) process.stdout.write(`GAN_KIT_PROGRESS ${position} ${step}\n`);
+      if (step % PROGRESS_EVERY === 0)
+        process.stdout.write(`GAN_KIT_PROGRESS ${position} ${step}\n`);
     };
     if (isRingJob(job)) {
       await runRingJob(job, onStep);
@@ -349,6 +381,8 @@ export async function runGanJobsFromEnvironment(): Promise<void> {
       trained.discriminator.dispose();
       trained.averaged?.dispose();
     }
-    process.stdout.write(`GAN_KIT_DONE ${position} ${((Date.now() - started) / 1000).toFixed(1)}\n`);
+    process.stdout.write(
+      `GAN_KIT_DONE ${position} ${((Date.now() - started) / 1000).toFixed(1)}\n`,
+    );
   }
 }

@@ -46,7 +46,10 @@ export function watchTensorLeaks(): void {
   const live: Watch["live"] = new Map();
   const stop = followTensors({
     made: (tensor) =>
-      live.set(tensor.id, { ref: new WeakRef(tensor), kind: `${tensor.dtype}[${tensor.shape.join(",")}]` }),
+      live.set(tensor.id, {
+        ref: new WeakRef(tensor),
+        kind: `${tensor.dtype}[${tensor.shape.join(",")}]`,
+      }),
     disposed: (tensor) => live.delete(tensor.id),
   });
   watch = { live, leaked: new Map(), stop };
@@ -65,7 +68,9 @@ export function stopWatchingTensorLeaks(): void {
  */
 export async function checkTensorLeaks(): Promise<LeakReport> {
   if (watch === null)
-    throw new Error(`no leak watch runs: call watchTensorLeaks() first or set ${LEAK_CHECK_VARIABLE}=1`);
+    throw new Error(
+      `no leak watch runs: call watchTensorLeaks() first or set ${LEAK_CHECK_VARIABLE}=1`,
+    );
   const gc = collector();
   for (let round = 0; round < 2; round++) {
     await new Promise((resolve) => setImmediate(resolve));
@@ -100,6 +105,9 @@ export async function assertNoTensorLeaks(): Promise<void> {
   console.log(`tensor leak check: none leaked; ${report.numTensors} tensors alive`);
 }
 
-if (process.env[LEAK_CHECK_VARIABLE] !== undefined && !["", "0"].includes(process.env[LEAK_CHECK_VARIABLE] ?? "")) {
+if (
+  process.env[LEAK_CHECK_VARIABLE] !== undefined &&
+  !["", "0"].includes(process.env[LEAK_CHECK_VARIABLE] ?? "")
+) {
   watchTensorLeaks();
 }

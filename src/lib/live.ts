@@ -156,7 +156,11 @@ export function lastLiveTraining(): LiveTraining | null {
  */
 export async function trainGanLive(args: TrainGanLiveArgs): Promise<StepMetrics[]> {
   const { gan, batches, steps, firstStep = 1, onStep, title, every, drawSamples, grid } = args;
-  const { failureRules = FAILURE_RULES, countDigits, onFlag = (flag) => console.log(formatFlag(flag)) } = args;
+  const {
+    failureRules = FAILURE_RULES,
+    countDigits,
+    onFlag = (flag) => console.log(formatFlag(flag)),
+  } = args;
   assertInteger("steps", steps, 0);
   assertInteger("every", every);
   const live = createLiveTrainingDisplay({ totalSteps: steps, title });
@@ -173,14 +177,17 @@ export async function trainGanLive(args: TrainGanLiveArgs): Promise<StepMetrics[
     const samples = tf.tidy(drawSamples);
     try {
       if (failureRules !== null && countDigits !== undefined)
-        flag(checkCollapse(countDigits(samples), history[history.length - 1]?.step ?? 0, failureRules));
+        flag(
+          checkCollapse(countDigits(samples), history[history.length - 1]?.step ?? 0, failureRules),
+        );
       return renderSampleGrid(samples, grid);
     } finally {
       samples.dispose();
     }
   };
   const update = () => {
-    if (failureRules !== null) [checkDWinning, checkNoProgress].forEach((rule) => flag(rule(history, failureRules)));
+    if (failureRules !== null)
+      [checkDWinning, checkNoProgress].forEach((rule) => flag(rule(history, failureRules)));
     live.update(history, drawGrid(), training.flags.map(formatFlag));
   };
   const interrupt = listenForInterrupt();

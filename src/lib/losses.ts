@@ -16,7 +16,8 @@ export interface LsTargets {
 
 /** An objective as plain data: what a cache key records and another process rebuilds it from. */
 export type ObjectiveSpec =
-  { kind: "cross-entropy"; generator: CrossEntropyGenerator } | ({ kind: "least-squares" } & LsTargets);
+  | { kind: "cross-entropy"; generator: CrossEntropyGenerator }
+  | ({ kind: "least-squares" } & LsTargets);
 
 /** Both players' costs, computed from D's outputs (logits, or raw outputs for least squares). */
 export interface Objective {
@@ -53,7 +54,10 @@ export function binaryCrossEntropyFromLogits(logits: tf.Tensor, labels: tf.Tenso
  * @param realLogits [batch, 1] D's logits on real images.
  * @param fakeLogits [batch, 1] D's logits on generated images.
  */
-export function crossEntropyDiscriminatorCost(realLogits: tf.Tensor, fakeLogits: tf.Tensor): tf.Scalar {
+export function crossEntropyDiscriminatorCost(
+  realLogits: tf.Tensor,
+  fakeLogits: tf.Tensor,
+): tf.Scalar {
   return tf.tidy(() => {
     const onReal = tf.mean(tf.softplus(tf.neg(realLogits)));
     return tf.add(onReal, tf.mean(tf.softplus(fakeLogits))).mul(0.5);
@@ -97,7 +101,10 @@ export function lsGeneratorCost(fakeOutputs: tf.Tensor, c: number): tf.Scalar {
   return tf.tidy(() => tf.mean(tf.squaredDifference(fakeOutputs, c)).mul(0.5));
 }
 
-const CROSS_ENTROPY_GENERATORS: Record<CrossEntropyGenerator, (fakeLogits: tf.Tensor) => tf.Scalar> = {
+const CROSS_ENTROPY_GENERATORS: Record<
+  CrossEntropyGenerator,
+  (fakeLogits: tf.Tensor) => tf.Scalar
+> = {
   minimax: minimaxGeneratorCost,
   "non-saturating": nonSaturatingGeneratorCost,
 };
@@ -106,7 +113,9 @@ const CROSS_ENTROPY_GENERATORS: Record<CrossEntropyGenerator, (fakeLogits: tf.Te
  * The original GAN's game: D minimises binary cross-entropy on logits, G plays "minimax" (−J(D))
  * or "non-saturating" (−log D(G(z))). D's verdict is the mean probability σ(s).
  */
-export function crossEntropyObjective(generator: CrossEntropyGenerator = "non-saturating"): Objective {
+export function crossEntropyObjective(
+  generator: CrossEntropyGenerator = "non-saturating",
+): Objective {
   const generatorCost = CROSS_ENTROPY_GENERATORS[generator];
   if (!Object.prototype.hasOwnProperty.call(CROSS_ENTROPY_GENERATORS, generator)) {
     const known = Object.keys(CROSS_ENTROPY_GENERATORS)
@@ -130,7 +139,8 @@ export function crossEntropyObjective(generator: CrossEntropyGenerator = "non-sa
 export function leastSquaresObjective(targets: LsTargets = LS_ZERO_ONE): Objective {
   const { a, b, c } = targets;
   Object.entries({ a, b, c }).forEach(([name, value]) => assertFinite(`targets.${name}`, value));
-  if (a === b) throw new Error(`least squares needs a != b (fakes and real data apart), got a = b = ${a}`);
+  if (a === b)
+    throw new Error(`least squares needs a != b (fakes and real data apart), got a = b = ${a}`);
   return {
     name: `least squares (${a}, ${b}, ${c})`,
     spec: { kind: "least-squares", a, b, c },
@@ -197,7 +207,9 @@ export function fitLsDiscriminator(args: FitLsDiscriminatorArgs): number[] {
       const value = cost.dataSync()[0];
       cost.dispose();
       if (!Number.isFinite(value)) {
-        throw new Error(`training diverged: the discriminator's least-squares cost is ${value} at step ${i + 1}`);
+        throw new Error(
+          `training diverged: the discriminator's least-squares cost is ${value} at step ${i + 1}`,
+        );
       }
       costs.push(value);
     }

@@ -23,7 +23,8 @@ export function makeGrid(start: number, stop: number, count: number): Grid {
 export function gaussianDensity(xs: Float64Array, mean: number, std: number): Float64Array {
   checkFiniteValues("xs", xs);
   assertFinite("mean", mean);
-  if (!(std > 0) || !Number.isFinite(std)) throw new Error(`std must be a finite number > 0, got ${std}`);
+  if (!(std > 0) || !Number.isFinite(std))
+    throw new Error(`std must be a finite number > 0, got ${std}`);
   const norm = 1 / (std * Math.sqrt(2 * Math.PI));
   return xs.map((x) => norm * Math.exp(-0.5 * ((x - mean) / std) ** 2));
 }
@@ -44,7 +45,8 @@ export function uniformDensity(xs: Float64Array, low: number, high: number): Flo
 export function integrate(values: ArrayLike<number>, step: number): number {
   checkFiniteValues("values", values);
   checkStep(step);
-  if (values.length < 2) throw new Error(`values must have at least 2 grid points, got ${values.length}`);
+  if (values.length < 2)
+    throw new Error(`values must have at least 2 grid points, got ${values.length}`);
   let sum = 0;
   for (let i = 0; i < values.length; i++) {
     sum += (i === 0 || i === values.length - 1 ? 0.5 : 1) * values[i];
@@ -74,7 +76,8 @@ export const DENSITY_MASS_TOLERANCE = 1e-3;
 /** Throws unless every value is finite; the message names the argument, the index and the value. */
 function checkFiniteValues(name: string, values: ArrayLike<number>): void {
   for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) throw new Error(`${name}[${i}] is ${values[i]}; values must be finite`);
+    if (!Number.isFinite(values[i]))
+      throw new Error(`${name}[${i}] is ${values[i]}; values must be finite`);
   }
 }
 
@@ -99,12 +102,19 @@ function checkProbabilityDensity(name: string, values: ArrayLike<number>, step: 
 }
 
 function checkStep(step: number): void {
-  if (!(step > 0) || !Number.isFinite(step)) throw new Error(`step must be a finite number > 0, got ${step}`);
+  if (!(step > 0) || !Number.isFinite(step))
+    throw new Error(`step must be a finite number > 0, got ${step}`);
 }
 
-function checkSameLength(names: [string, string], x: ArrayLike<number>, y: ArrayLike<number>): void {
+function checkSameLength(
+  names: [string, string],
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+): void {
   if (x.length !== y.length) {
-    throw new Error(`${names[0]} and ${names[1]} must be on the same grid, got ${x.length} and ${y.length} points`);
+    throw new Error(
+      `${names[0]} and ${names[1]} must be on the same grid, got ${x.length} and ${y.length} points`,
+    );
   }
 }
 

@@ -40,7 +40,9 @@ function initializerFor(init: KernelInit, seed: number): Initializer {
       return orthogonal;
     }
     default:
-      throw new Error(`unknown kernel initialiser ${JSON.stringify(init)}; use GLOROT_UNIFORM or orthogonalInit(gain)`);
+      throw new Error(
+        `unknown kernel initialiser ${JSON.stringify(init)}; use GLOROT_UNIFORM or orthogonalInit(gain)`,
+      );
   }
 }
 
@@ -133,7 +135,16 @@ export function buildMlpGenerator({
   hiddenUnits.forEach((units, i) => {
     const inputShape = i === 0 ? [latentSize] : undefined;
     const init = initializerFor(kernelInit, nextSeed());
-    addHidden(model, { prefix: "g", index: i + 1, units, activation, leakyAlpha: 0, batchNorm, init, inputShape });
+    addHidden(model, {
+      prefix: "g",
+      index: i + 1,
+      units,
+      activation,
+      leakyAlpha: 0,
+      batchNorm,
+      init,
+      inputShape,
+    });
   });
   model.add(
     tf.layers.dense({
@@ -180,7 +191,8 @@ export function buildMlpDiscriminator({
   assertInteger("inputSize", inputSize);
   assertInteger("seed", seed);
   if (activation === "leakyRelu") {
-    if (leakyAlpha === undefined) throw new Error("leakyAlpha is needed for the LeakyReLU activation");
+    if (leakyAlpha === undefined)
+      throw new Error("leakyAlpha is needed for the LeakyReLU activation");
     assertFinite("leakyAlpha", leakyAlpha);
   }
   hiddenUnits.forEach((units, i) => assertInteger(`hiddenUnits[${i}]`, units));
@@ -211,5 +223,8 @@ export function buildMlpDiscriminator({
 
 /** Number of trainable scalars in a model. */
 export function countParameters(model: tf.LayersModel): number {
-  return model.trainableWeights.reduce((sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
+  return model.trainableWeights.reduce(
+    (sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 1), 1),
+    0,
+  );
 }

@@ -16,16 +16,27 @@ interface OpAttr {
 interface NodeBackend {
   binding: Record<string, number>;
   executeSingleOutput(name: string, attrs: OpAttr[], inputs: tf.Tensor[]): tf.Tensor;
-  executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: tf.Tensor[], numOutputs: number): tf.Tensor[];
+  executeMultipleOutputs(
+    name: string,
+    attrs: OpAttr[],
+    inputs: tf.Tensor[],
+    numOutputs: number,
+  ): tf.Tensor[];
 }
 
 /** Attribute values: a dtype ("float32", "int32"), a float, a boolean, a string, or a shape (number[]). */
-export type AttrValue = { dtype: "float32" | "int32" } | { float: number } | boolean | string | number[];
+export type AttrValue =
+  { dtype: "float32" | "int32" } | { float: number } | boolean | string | number[];
 
 /** TensorFlow ops by name, and TensorFlow resource variables, on the native backend. */
 export interface NativeOps {
   /** Runs op `name` on `inputs`; returns its `numOutputs` outputs (tfjs tensors, tracked as usual). */
-  execute(name: string, inputs: tf.Tensor[], attrs: Record<string, AttrValue>, numOutputs: number): tf.Tensor[];
+  execute(
+    name: string,
+    inputs: tf.Tensor[],
+    attrs: Record<string, AttrValue>,
+    numOutputs: number,
+  ): tf.Tensor[];
   /** A new, uninitialised TensorFlow resource variable of float32 values; its handle as a tensor. */
   createResourceVariable(shape: number[]): tf.Tensor;
   /** Copies `value` into the variable (TensorFlow shares the buffer until either side writes). */
@@ -49,7 +60,12 @@ function makeOps(backend: NodeBackend): NativeOps {
       if ("float" in value) return { name, type: binding.TF_ATTR_FLOAT, value: value.float };
       return { name, type: binding.TF_ATTR_TYPE, value: dtypeCodes[value.dtype] };
     });
-  const execute = (name: string, inputs: tf.Tensor[], attrs: Record<string, AttrValue>, numOutputs: number) =>
+  const execute = (
+    name: string,
+    inputs: tf.Tensor[],
+    attrs: Record<string, AttrValue>,
+    numOutputs: number,
+  ) =>
     numOutputs === 1
       ? [backend.executeSingleOutput(name, toAttrs(attrs), inputs)]
       : backend.executeMultipleOutputs(name, toAttrs(attrs), inputs, numOutputs);
@@ -63,7 +79,12 @@ function makeOps(backend: NodeBackend): NativeOps {
     createResourceVariable: (shape) => {
       variableCount += 1;
       const sharedName = `gan_kit_${process.pid}_${variableCount}`;
-      const handle = execute("VarHandleOp", [], { container: "", shared_name: sharedName, dtype: float, shape }, 1)[0];
+      const handle = execute(
+        "VarHandleOp",
+        [],
+        { container: "", shared_name: sharedName, dtype: float, shape },
+        1,
+      )[0];
       return releaseWith(handle, () => destroyResourceVariable(handle)); // a notebook's rerun frees it whole
     },
     assignResourceVariable: (handle, value) => {
@@ -80,7 +101,9 @@ let cached: { backend: unknown; ops: NativeOps } | null = null;
 export function nativeOps(): NativeOps | null {
   if (tf.getBackend() !== "tensorflow") return null;
   const backend = tf.backend() as unknown as Partial<NodeBackend>;
-  if (typeof backend.executeMultipleOutputs !== "function" || backend.binding === undefined) return null;
-  if (cached === null || cached.backend !== backend) cached = { backend, ops: makeOps(backend as NodeBackend) };
+  if (typeof backend.executeMultipleOutputs !== "function" || backend.binding === undefined)
+    return null;
+  if (cached === null || cached.backend !== backend)
+    cached = { backend, ops: makeOps(backend as NodeBackend) };
   return cached.ops;
 }

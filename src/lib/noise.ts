@@ -31,7 +31,11 @@ function drawStateless(
 ): tf.Tensor {
   return tf.tidy(() => {
     const inputs = [tf.tensor1d(shape, "int32"), tf.tensor1d(key, "int32")];
-    const attrs = { dtype: { dtype: "float32" }, T: { dtype: "int32" }, Tseed: { dtype: "int32" } } as const;
+    const attrs = {
+      dtype: { dtype: "float32" },
+      T: { dtype: "int32" },
+      Tseed: { dtype: "int32" },
+    } as const;
     if (distribution === "normal") return ops.execute("StatelessRandomNormal", inputs, attrs, 1)[0];
     // U[0, 1) → U[−1, 1)
     return tf.sub(tf.mul(ops.execute("StatelessRandomUniform", inputs, attrs, 1)[0], 2), 1);
@@ -44,7 +48,11 @@ function drawStateless(
  * counter); on the fallback backends with tfjs's JavaScript generators. The two give different
  * numbers: to compare backends, use `createPortableNoiseSampler`.
  */
-export function createNoiseSampler({ latentSize, distribution = "normal", seed }: NoiseSamplerArgs): NoiseSampler {
+export function createNoiseSampler({
+  latentSize,
+  distribution = "normal",
+  seed,
+}: NoiseSamplerArgs): NoiseSampler {
   assertInteger("latentSize", latentSize);
   assertInteger("seed", seed, 1);
   const ops = nativeOps();

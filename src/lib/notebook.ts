@@ -4,7 +4,11 @@ import type { Figure } from "./figures";
 
 /** tslab's writer of display_data (update = false) and update_display_data (update = true). */
 export type WriteDisplayData = (
-  content: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: Record<string, unknown> },
+  content: {
+    data: Record<string, unknown>;
+    metadata: Record<string, unknown>;
+    transient: Record<string, unknown>;
+  },
   update: boolean,
 ) => void;
 
@@ -15,7 +19,9 @@ export function notebookChannel(): WriteDisplayData | null {
     // mimetypes with the figure as a JSON object, so the kernel's own writer is used.
     // Loaded only inside a kernel (tslab is not a dependency of code that runs outside one).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: WriteDisplayData | null };
+    const jupyter = require("tslab/dist/jupyter") as {
+      lastWriteDisplayData: WriteDisplayData | null;
+    };
     return jupyter.lastWriteDisplayData ?? null;
   } catch {
     return null;
@@ -28,7 +34,9 @@ export function notebookChannel(): WriteDisplayData | null {
  * notebook it does nothing.
  * @param prefix names this set of areas (made unique with the time and a random number).
  */
-export function createUpdatingOutputs(prefix: string): (area: string, bundle: Record<string, unknown>) => void {
+export function createUpdatingOutputs(
+  prefix: string,
+): (area: string, bundle: Record<string, unknown>) => void {
   const shown = new Set<string>();
   const unique = `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e9)}`;
   return (area, bundle) => {
@@ -55,7 +63,10 @@ export function showBundle(bundle: Record<string, unknown>): void {
 
 /** Shows PNG bytes inline, with a text description for plain-text front ends. */
 export function showPng(png: Uint8Array, description = "image"): void {
-  showBundle({ "image/png": Buffer.from(png).toString("base64"), "text/plain": `<${description}>` });
+  showBundle({
+    "image/png": Buffer.from(png).toString("base64"),
+    "text/plain": `<${description}>`,
+  });
 }
 
 /**

@@ -96,7 +96,9 @@ abstract class LeanOptimizer<S extends StepNumbers> extends tf.Optimizer {
       assertInteger("decay.start", decay.start, 0);
       assertInteger("decay.end", decay.end);
       if (decay.end <= decay.start)
-        throw new Error(`decay.end must be after decay.start, got start ${decay.start} and end ${decay.end}`);
+        throw new Error(
+          `decay.end must be after decay.start, got start ${decay.start} and end ${decay.end}`,
+        );
     }
     this.learningRate = learningRate;
     this.epsilon = epsilon;
@@ -118,7 +120,8 @@ abstract class LeanOptimizer<S extends StepNumbers> extends tf.Optimizer {
     const who = this.getClassName();
     const variables = names.map((name) => {
       const variable = tf.engine().registeredVariables[name];
-      if (variable === undefined) throw new Error(`${who} got a gradient for ${name}, which is not a variable`);
+      if (variable === undefined)
+        throw new Error(`${who} got a gradient for ${name}, which is not a variable`);
       return variable;
     });
     if (this.update === null) {
@@ -136,7 +139,10 @@ abstract class LeanOptimizer<S extends StepNumbers> extends tf.Optimizer {
       );
     }
     const t = this.iterations + 1;
-    const rate = this.decay === undefined ? this.learningRate : this.learningRate * linearDecayFactor(this.decay, t);
+    const rate =
+      this.decay === undefined
+        ? this.learningRate
+        : this.learningRate * linearDecayFactor(this.decay, t);
     const gradients = tf.tidy(() =>
       entries.map(([, grad], i) =>
         this.weightDecay > 0 ? tf.add(grad, tf.mul(variables[i], this.weightDecay)) : grad,
@@ -258,7 +264,8 @@ export class LeanRmsProp extends LeanOptimizer<RmsPropStep> {
 }
 
 /** An optimiser as data (e.g. for a job that another process runs): its rule and its arguments. */
-export type OptimizerSpec = { rule: "adam"; args: LeanAdamArgs } | { rule: "rmsprop"; args: LeanRmsPropArgs };
+export type OptimizerSpec =
+  { rule: "adam"; args: LeanAdamArgs } | { rule: "rmsprop"; args: LeanRmsPropArgs };
 
 /** A fresh optimiser from its spec; names an unknown rule. */
 export function createOptimizer(spec: OptimizerSpec): LeanAdam | LeanRmsProp {

@@ -23,7 +23,11 @@ export interface RingMixture {
 }
 
 /** The ring mixture with its centres; the arguments checked. */
-export function createRingMixture({ modes = 8, radius = 2, sd = 0.02 }: RingMixtureArgs = {}): RingMixture {
+export function createRingMixture({
+  modes = 8,
+  radius = 2,
+  sd = 0.02,
+}: RingMixtureArgs = {}): RingMixture {
   assertInteger("modes", modes);
   assertPositive("radius", radius);
   assertPositive("sd", sd);
@@ -66,7 +70,9 @@ export function createRingSampler(ring: RingMixture, seed: number): (n: number) 
 }
 
 /** Points as [x, y] pairs, from a tensor [n, 2] or an array. */
-function toPoints(points: tf.Tensor2D | ReadonlyArray<readonly number[]>): ReadonlyArray<readonly number[]> {
+function toPoints(
+  points: tf.Tensor2D | ReadonlyArray<readonly number[]>,
+): ReadonlyArray<readonly number[]> {
   if (!(points instanceof tf.Tensor)) return points;
   if (points.rank !== 2 || points.shape[1] !== 2)
     throw new Error(`points must be a tensor [n, 2], got shape [${points.shape.join(", ")}]`);
@@ -106,14 +112,16 @@ export function measureModeCoverage(
 ): ModeCoverage {
   assertPositive("withinSds", withinSds);
   assertFinite("minShare", minShare);
-  if (!(minShare > 0 && minShare <= 1)) throw new Error(`minShare must be in (0, 1], got ${minShare}`);
+  if (!(minShare > 0 && minShare <= 1))
+    throw new Error(`minShare must be in (0, 1], got ${minShare}`);
   const xy = toPoints(points);
   if (xy.length === 0) throw new Error("measureModeCoverage needs at least one sample");
   const perMode = new Array<number>(ring.modes).fill(0);
   const nearest = new Array<number>(ring.modes).fill(0);
   const reach = withinSds * ring.sd;
   for (const [x, y] of xy) {
-    if (!Number.isFinite(x) || !Number.isFinite(y)) throw new Error(`a sample is not finite: [${x}, ${y}]`);
+    if (!Number.isFinite(x) || !Number.isFinite(y))
+      throw new Error(`a sample is not finite: [${x}, ${y}]`);
     let best = 0;
     let bestDistance = Infinity;
     ring.centres.forEach(([cx, cy], k) => {
@@ -144,10 +152,15 @@ export function energyDistance(
   b: tf.Tensor2D | ReadonlyArray<readonly number[]>,
 ): number {
   const [x, y] = [toPoints(a), toPoints(b)];
-  if (x.length === 0 || y.length === 0) throw new Error("energyDistance needs at least one point in each sample");
-  const meanDistance = (p: ReadonlyArray<readonly number[]>, q: ReadonlyArray<readonly number[]>) => {
+  if (x.length === 0 || y.length === 0)
+    throw new Error("energyDistance needs at least one point in each sample");
+  const meanDistance = (
+    p: ReadonlyArray<readonly number[]>,
+    q: ReadonlyArray<readonly number[]>,
+  ) => {
     let sum = 0;
-    for (const [px, py] of p) for (const [qx, qy] of q) sum += Math.sqrt((px - qx) ** 2 + (py - qy) ** 2);
+    for (const [px, py] of p)
+      for (const [qx, qy] of q) sum += Math.sqrt((px - qx) ** 2 + (py - qy) ** 2);
     return sum / (p.length * q.length);
   };
   const distance = 2 * meanDistance(x, y) - meanDistance(x, x) - meanDistance(y, y);

@@ -7,12 +7,24 @@ import path from "node:path";
 import { tf } from "./backend";
 import { cacheEntryPath, codeVersion, writeCacheEntry } from "./cache";
 import { assertInteger } from "./checks";
-import { checkRingCollapse, FAILURE_RULES, formatFlag, type FailureFlag, type FailureRules } from "./failures";
+import {
+  checkRingCollapse,
+  FAILURE_RULES,
+  formatFlag,
+  type FailureFlag,
+  type FailureRules,
+} from "./failures";
 import { formatProgress } from "./live";
 import { listenForInterrupt, TrainingStopped } from "./interrupt";
 import { createUpdatingOutputs } from "./notebook";
 import { createNoiseSampler, type NoiseSampler } from "./noise";
-import { createRingSampler, energyDistance, measureModeCoverage, sampleRing, type RingMixture } from "./ring";
+import {
+  createRingSampler,
+  energyDistance,
+  measureModeCoverage,
+  sampleRing,
+  type RingMixture,
+} from "./ring";
 import {
   createStackedGan,
   disposeStackedGan,
@@ -120,9 +132,19 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000 || 0;
 function ringCachePath(args: RingExperimentArgs): string | null {
   if (args.cacheDir === undefined) return null;
   const optimizer = (o: tf.Optimizer) => [o.getClassName(), o.getConfig()];
-  const { steps, batchSize, latentSize, seed, checkEvery, checkSamples, recordEvery } = args.settings;
+  const { steps, batchSize, latentSize, seed, checkEvery, checkSamples, recordEvery } =
+    args.settings;
   return cacheEntryPath(args.cacheDir, args.name, [
-    { steps, batchSize, latentSize, seed, checkEvery, checkSamples, recordEvery, keepPoints: args.keepPoints ?? 500 },
+    {
+      steps,
+      batchSize,
+      latentSize,
+      seed,
+      checkEvery,
+      checkSamples,
+      recordEvery,
+      keepPoints: args.keepPoints ?? 500,
+    },
     { modes: args.ring.modes, radius: args.ring.radius, sd: args.ring.sd },
     args.groups.map((g) => [
       g.name,
@@ -145,7 +167,9 @@ function createRingLiveView(title: string, totalSteps: number) {
   return {
     update(step: number, runs: RingRun[], outcome?: string) {
       const line = outcome ?? formatProgress(step, totalSteps, Date.now() - started);
-      const flags = runs.flatMap((r) => r.flags.map((f) => `${r.group}, seed ${r.seed}: ${formatFlag(f)}`));
+      const flags = runs.flatMap((r) =>
+        r.flags.map((f) => `${r.group}, seed ${r.seed}: ${formatFlag(f)}`),
+      );
       send("progress", { "text/plain": [`${title}: ${line}`, ...flags].join("\n") });
       const data = runs.map((r) => ({
         type: "scatter",
@@ -176,7 +200,15 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
   const { ring, generators, discriminators, groups, settings, failureRules = FAILURE_RULES } = args;
   const { keepPoints = 500 } = args;
   const { steps, batchSize, latentSize, checkEvery, checkSamples, recordEvery } = settings;
-  for (const name of ["steps", "batchSize", "latentSize", "seed", "checkEvery", "checkSamples", "recordEvery"] as const)
+  for (const name of [
+    "steps",
+    "batchSize",
+    "latentSize",
+    "seed",
+    "checkEvery",
+    "checkSamples",
+    "recordEvery",
+  ] as const)
     assertInteger(name, settings[name], name === "steps" ? 0 : 1);
   if (generators.length === 0 || generators.length !== discriminators.length)
     throw new Error(
@@ -185,7 +217,9 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
   if (groups.length === 0) throw new Error("runRingExperiment needs at least one group");
   const cachePath = ringCachePath(args);
   if (cachePath !== null && fs.existsSync(path.join(cachePath, "runs.json"))) {
-    const { runs, seconds } = JSON.parse(fs.readFileSync(path.join(cachePath, "runs.json"), "utf8"));
+    const { runs, seconds } = JSON.parse(
+      fs.readFileSync(path.join(cachePath, "runs.json"), "utf8"),
+    );
     return { runs, seconds, fromCache: true, cachePath };
   }
   const seeds = generators.length;
@@ -193,13 +227,22 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
   const gan = createStackedGan(generators, discriminators, groups);
   // Each seed's noise, the same for every group: [seeds·n, latentSize] drawn at once, tiled over the groups.
   const perSeed = (draw: NoiseSampler, n: number) =>
-    tf.tidy(() => tf.tile(tf.reshape(draw(seeds * n), [seeds, n, latentSize]), [k, 1, 1])) as tf.Tensor3D;
+    tf.tidy(() =>
+      tf.tile(tf.reshape(draw(seeds * n), [seeds, n, latentSize]), [k, 1, 1]),
+    ) as tf.Tensor3D;
   const noiseSampler = createNoiseSampler({ latentSize, seed: settings.seed });
   const noise = (batch: number) => perSeed(noiseSampler, batch);
-  const samplers = Array.from({ length: seeds }, (_, s) => createRingSampler(ring, settings.seed + 1 + s));
+  const samplers = Array.from({ length: seeds }, (_, s) =>
+    createRingSampler(ring, settings.seed + 1 + s),
+  );
   const realBatch = (): tf.Tensor3D =>
-    tf.tidy(() => tf.tile(tf.stack(samplers.map((draw) => draw(batchSize))), [k, 1, 1]) as tf.Tensor3D);
-  const checkNoise = perSeed(createNoiseSampler({ latentSize, seed: settings.seed + 1000 }), checkSamples);
+    tf.tidy(
+      () => tf.tile(tf.stack(samplers.map((draw) => draw(batchSize))), [k, 1, 1]) as tf.Tensor3D,
+    );
+  const checkNoise = perSeed(
+    createNoiseSampler({ latentSize, seed: settings.seed + 1000 }),
+    checkSamples,
+  );
   const reference = sampleRing(ring, 1000, settings.seed + 2000);
   const runs: RingRun[] = Array.from({ length: k * seeds }, (_, r) => ({
     group: groups[Math.floor(r / seeds)].name,
@@ -220,15 +263,24 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
         perMode: coverage.perMode,
         nearest: coverage.nearest,
         energy: Number(energyDistance(points.slice(0, 1000), reference).toPrecision(4)),
-        points: points.slice(0, keepPoints).map(([x, y]): [number, number] => [round3(x), round3(y)]),
+        points: points
+          .slice(0, keepPoints)
+          .map(([x, y]): [number, number] => [round3(x), round3(y)]),
       });
-      const flag = run.flags.length === 0 ? checkRingCollapse(coverage.nearest, step, failureRules) : null;
+      const flag =
+        run.flags.length === 0 ? checkRingCollapse(coverage.nearest, step, failureRules) : null;
       if (flag !== null) run.flags.push(flag);
     });
   };
   const record = (step: number, m: StackedStepMetrics) =>
     runs.forEach((run, r) =>
-      run.costs.push({ step, dLoss: m.dLoss[r], gLoss: m.gLoss[r], dReal: m.dReal[r], dFake: m.dFake[r] }),
+      run.costs.push({
+        step,
+        dLoss: m.dLoss[r],
+        gLoss: m.gLoss[r],
+        dReal: m.dReal[r],
+        dFake: m.dFake[r],
+      }),
     );
   const view = createRingLiveView(args.name, steps);
   const interrupt = listenForInterrupt();
@@ -265,7 +317,10 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
   if (cachePath !== null)
     await writeCacheEntry(cachePath, async (folder) => {
       fs.writeFileSync(path.join(folder, "runs.json"), JSON.stringify({ seconds, runs }));
-      fs.writeFileSync(path.join(folder, "settings.json"), `${JSON.stringify(settings, null, 2)}\n`);
+      fs.writeFileSync(
+        path.join(folder, "settings.json"),
+        `${JSON.stringify(settings, null, 2)}\n`,
+      );
     });
   return { runs, seconds, fromCache: false, cachePath };
 }

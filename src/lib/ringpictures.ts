@@ -41,9 +41,11 @@ export function renderRingGif(
   assertPositive("extent", extent);
   if (frames.length === 0) throw new Error("renderRingGif needs at least one frame");
   const panels = frames[0].length;
-  if (panels < 1 || panels > PALETTE.length - 3) throw new Error(`renderRingGif draws 1 to 4 panels, got ${panels}`);
+  if (panels < 1 || panels > PALETTE.length - 3)
+    throw new Error(`renderRingGif draws 1 to 4 panels, got ${panels}`);
   frames.forEach((f, t) => {
-    if (f.length !== panels) throw new Error(`frame ${t} has ${f.length} panels, frame 0 has ${panels}`);
+    if (f.length !== panels)
+      throw new Error(`frame ${t} has ${f.length} panels, frame 0 has ${panels}`);
   });
   const gap = 8;
   const bar = 6;
@@ -61,7 +63,9 @@ export function renderRingGif(
           ((col + 0.5) / panelSize) * 2 * extent - extent,
           extent - ((row + 0.5) / panelSize) * 2 * extent,
         ];
-        const near = ring.centres.some(([cx, cy]) => Math.hypot(x - cx, y - cy) <= Math.max(reach, extent / panelSize));
+        const near = ring.centres.some(
+          ([cx, cy]) => Math.hypot(x - cx, y - cy) <= Math.max(reach, extent / panelSize),
+        );
         if (near) background[row * width + left + col] = 1;
       }
   }
@@ -80,11 +84,13 @@ export function renderRingGif(
           [1, 0],
           [1, 1],
         ])
-          if (row + dr < panelSize && col + dc < panelSize) pixels[(row + dr) * width + left + col + dc] = 3 + p;
+          if (row + dr < panelSize && col + dc < panelSize)
+            pixels[(row + dr) * width + left + col + dc] = 3 + p;
       }
     });
     const filled = frames.length === 1 ? width : Math.round((width * t) / (frames.length - 1));
-    for (let row = panelSize + gap; row < height; row++) pixels.fill(2, row * width, row * width + filled);
+    for (let row = panelSize + gap; row < height; row++)
+      pixels.fill(2, row * width, row * width + filled);
     gif.writeFrame(pixels, width, height, {
       palette: PALETTE,
       delay: t === frames.length - 1 ? 3 * delayMs : delayMs,

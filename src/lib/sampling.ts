@@ -15,7 +15,11 @@ function classCount(generator: tf.LayersModel): number {
  * @param labels n class ids, for a conditional generator; each must be an integer in [0, classes).
  * @returns [n, ...the generator's output shape].
  */
-export function generateImages(generator: tf.LayersModel, noise: tf.Tensor2D, labels?: ArrayLike<number>): tf.Tensor {
+export function generateImages(
+  generator: tf.LayersModel,
+  noise: tf.Tensor2D,
+  labels?: ArrayLike<number>,
+): tf.Tensor {
   const conditional = generator.inputs.length === 2;
   if (conditional !== (labels !== undefined)) {
     throw new Error(
@@ -34,7 +38,10 @@ export function generateImages(generator: tf.LayersModel, noise: tf.Tensor2D, la
       throw new Error(`labels[${i}] is ${label}; labels must be integers in [0, ${classes})`);
     }
   });
-  return tf.tidy(() => generator.predict([noise, tf.tensor2d(Array.from(labels), [labels.length, 1])]) as tf.Tensor);
+  return tf.tidy(
+    () =>
+      generator.predict([noise, tf.tensor2d(Array.from(labels), [labels.length, 1])]) as tf.Tensor,
+  );
 }
 
 /**

@@ -36,14 +36,17 @@ export function scoreConditionalGenerator(args: ScoreConditionalArgs): Condition
   const n = noise.shape[0];
   if (n % NUM_CLASSES !== 0) throw new Error(`noise must have a multiple of 10 rows, got ${n}`);
   assertInteger("spreadCount", spreadCount, 2);
-  if (spreadCount > n) throw new Error(`spreadCount ${spreadCount} is more than the ${n} noise rows`);
+  if (spreadCount > n)
+    throw new Error(`spreadCount ${spreadCount} is more than the ${n} noise rows`);
   const labels = Array.from({ length: n }, (_, i) => i % NUM_CLASSES);
   const images = generateImages(generator, noise, labels);
   const scores = scoreByLabel(classifier, images, labels);
   images.dispose();
   const spreadNoise = noise.slice([0], [spreadCount]) as tf.Tensor2D;
   const perLabel = Array.from({ length: NUM_CLASSES }, (_, digit) =>
-    tf.tidy(() => pixelSpread(generateImages(generator, spreadNoise, new Array(spreadCount).fill(digit)))),
+    tf.tidy(() =>
+      pixelSpread(generateImages(generator, spreadNoise, new Array(spreadCount).fill(digit))),
+    ),
   );
   spreadNoise.dispose();
   return { scores, spread: perLabel.reduce((a, b) => a + b, 0) / perLabel.length };

@@ -67,13 +67,17 @@ export async function startNotebook(): Promise<NotebookStart> {
   const backend = await backendReady();
   const { freed, stopped } = freeEarlierRun();
   if (!following) {
-    followTensors({ made: (tensor) => made.set(tensor.id, tensor), disposed: (tensor) => made.delete(tensor.id) });
+    followTensors({
+      made: (tensor) => made.set(tensor.id, tensor),
+      disposed: (tensor) => made.delete(tensor.id),
+    });
     following = true;
   }
   const earlier = [
     freed > 0 ? `freed ${freed} tensors` : "",
     stopped > 0 ? `stopped ${stopped} background training${stopped > 1 ? "s" : ""}` : "",
   ].filter((part) => part !== "");
-  const summary = backend.name + (earlier.length > 0 ? ` | of the earlier run: ${earlier.join(", ")}` : "");
+  const summary =
+    backend.name + (earlier.length > 0 ? ` | of the earlier run: ${earlier.join(", ")}` : "");
   return { backend, freed, stopped, summary };
 }

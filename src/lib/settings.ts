@@ -11,7 +11,11 @@ export function isQuickMode(env: NodeJS.ProcessEnv = process.env): boolean {
  * Returns the full settings, or in quick mode the full settings overridden by `quick`.
  * Notebooks keep one settings object so both modes run the same code.
  */
-export function chooseSettings<T extends object>(full: T, quick: Partial<T>, env: NodeJS.ProcessEnv = process.env): T {
+export function chooseSettings<T extends object>(
+  full: T,
+  quick: Partial<T>,
+  env: NodeJS.ProcessEnv = process.env,
+): T {
   // A quick key the full settings lack is a typo that would silently change nothing (tslab does not type-check literals strictly).
   const unknown = Object.keys(quick).filter((key) => !(key in full));
   if (unknown.length > 0) {

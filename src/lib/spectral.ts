@@ -14,7 +14,10 @@ function normalize<T extends tf.Tensor>(x: T): T {
  * v ← normalise(u·Wᵀ) [1, in], u ← normalise(v·W) [1, out]; then σ = v·W·uᵀ, the estimate of W's
  * largest singular value.
  */
-function iterateRows(kernel: tf.Tensor2D, u: tf.Tensor2D): { u: tf.Tensor2D; v: tf.Tensor2D; sigma: tf.Scalar } {
+function iterateRows(
+  kernel: tf.Tensor2D,
+  u: tf.Tensor2D,
+): { u: tf.Tensor2D; v: tf.Tensor2D; sigma: tf.Scalar } {
   const v = normalize(tf.matMul(u, kernel, false, true) as tf.Tensor2D);
   const vw = tf.matMul(v, kernel) as tf.Tensor2D;
   const uNext = normalize(vw);
@@ -26,7 +29,10 @@ function iterateRows(kernel: tf.Tensor2D, u: tf.Tensor2D): { u: tf.Tensor2D; v: 
  * v ← normalise(W u), u ← normalise(Wᵀ v), σ = vᵀ W u (u is a unit vector of size out).
  * Returns σ and the updated u.
  */
-export function powerIterationStep(kernel: tf.Tensor2D, u: tf.Tensor1D): { sigma: tf.Scalar; u: tf.Tensor1D } {
+export function powerIterationStep(
+  kernel: tf.Tensor2D,
+  u: tf.Tensor1D,
+): { sigma: tf.Scalar; u: tf.Tensor1D } {
   return tf.tidy(() => {
     const step = iterateRows(kernel, u.reshape([1, -1]));
     return { sigma: step.sigma, u: step.u.reshape([-1]) as tf.Tensor1D };
@@ -139,7 +145,8 @@ export class SpectralNormDense extends tf.layers.Layer {
       save([step.v, step.u]);
       return {
         value: step.sigma,
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.matMul(saved[0], saved[1], true, false)),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+          tf.mul(dy, tf.matMul(saved[0], saved[1], true, false)),
       };
     }) as (w: tf.Tensor) => tf.Tensor;
   }

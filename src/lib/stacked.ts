@@ -79,20 +79,34 @@ function stackWeights(
 }
 
 /** The parts' weights as one tensor of all runs (a copy only when there are several parts). */
-const joined = (parts: tf.Variable[]): tf.Tensor => (parts.length === 1 ? parts[0] : tf.concat(parts, 0));
+const joined = (parts: tf.Variable[]): tf.Tensor =>
+  parts.length === 1 ? parts[0] : tf.concat(parts, 0);
 
 /**
  * BatchNorm with each run's batch statistics, x [R, batch, units]: on native TensorFlow one fused
  * kernel (each run's units as channels of their own), elsewhere tf.moments.
  */
-function normaliseRuns(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {
+function normaliseRuns(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  epsilon: number,
+): tf.Tensor {
   const ops = nativeOps();
   if (ops === null) {
     const { mean, variance } = tf.moments(x, 1, true);
-    return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon))), gamma), beta);
+    return tf.add(
+      tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon))), gamma),
+      beta,
+    );
   }
   const [runs, batch, units] = x.shape;
-  const channels = tf.reshape(tf.transpose(x, [1, 0, 2]), [batch, 1, 1, runs * units]) as tf.Tensor4D;
+  const channels = tf.reshape(tf.transpose(x, [1, 0, 2]), [
+    batch,
+    1,
+    1,
+    runs * units,
+  ]) as tf.Tensor4D;
   const { y, mean, variance } = fusedBatchNormTraining(
     ops,
     channels,
@@ -110,8 +124,13 @@ const configOf = (layer: tf.layers.Layer) => layer.getConfig() as Record<string,
 /** A model's layers and their settings, without names and initialisers (which differ between seeds). */
 function architecture(model: tf.LayersModel): string {
   const plain = (layer: tf.layers.Layer) =>
-    Object.entries(configOf(layer)).filter(([key]) => key !== "name" && !key.endsWith("Initializer"));
-  return JSON.stringify([model.inputs[0].shape, ...model.layers.map((l) => [l.getClassName(), plain(l)])]);
+    Object.entries(configOf(layer)).filter(
+      ([key]) => key !== "name" && !key.endsWith("Initializer"),
+    );
+  return JSON.stringify([
+    model.inputs[0].shape,
+    ...model.layers.map((l) => [l.getClassName(), plain(l)]),
+  ]);
 }
 
 /**
@@ -119,22 +138,31 @@ function architecture(model: tf.LayersModel): string {
  * Activation and LeakyReLU layers) into one StackedMlp whose run r starts with model r's weights.
  * The models are only read: dispose them when they are no longer needed.
  */
-export function stackModels(models: tf.LayersModel[], parts: number[] = [models.length]): StackedMlp {
+export function stackModels(
+  models: tf.LayersModel[],
+  parts: number[] = [models.length],
+): StackedMlp {
   if (models.length === 0) throw new Error("stackModels needs at least one model");
-  if (parts.some((p) => !Number.isInteger(p) || p < 1) || parts.reduce((a, b) => a + b, 0) !== models.length)
+  if (
+    parts.some((p) => !Number.isInteger(p) || p < 1) ||
+    parts.reduce((a, b) => a + b, 0) !== models.length
+  )
     throw new Error(
       `stackModels: parts [${parts.join(", ")}] must be positive and add up to the ${models.length} models`,
     );
   const first = architecture(models[0]);
   models.forEach((m, r) => {
     if (architecture(m) !== first)
-      throw new Error(`stackModels: model ${r} (${m.name}) has another architecture than model 0 (${models[0].name})`);
+      throw new Error(
+        `stackModels: model ${r} (${m.name}) has another architecture than model 0 (${models[0].name})`,
+      );
   });
   const layers: StackedLayer[] = models[0].layers.map((layer, i): StackedLayer => {
     const config = configOf(layer);
     switch (layer.getClassName()) {
       case "Dense":
-        if (config.useBias === false) throw new Error(`stackModels: dense layer ${layer.name} has no bias`);
+        if (config.useBias === false)
+          throw new Error(`stackModels: dense layer ${layer.name} has no bias`);
         return {
           kind: "dense",
           kernel: stackWeights(models, i, 0, parts),
@@ -144,7 +172,9 @@ export function stackModels(models: tf.LayersModel[], parts: number[] = [models.
       case "BatchNormalization":
       case "FusedBatchNormalization":
         if (config.center === false || config.scale === false || config.axis !== -1)
-          throw new Error(`stackModels: BatchNorm layer ${layer.name} must scale and centre its last axis`);
+          throw new Error(
+            `stackModels: BatchNorm layer ${layer.name} must scale and centre its last axis`,
+          );
         return {
           kind: "batchNorm",
           gamma: stackWeights(models, i, 0, parts),
@@ -156,16 +186,25 @@ export function stackModels(models: tf.LayersModel[], parts: number[] = [models.
       case "LeakyReLU":
         return { kind: "activation", activation: "leakyRelu", alpha: Number(config.alpha) };
       default:
-        throw new Error(`stackModels: layer ${layer.name} of class ${layer.getClassName()} is not supported`);
+        throw new Error(
+          `stackModels: layer ${layer.name} of class ${layer.getClassName()} is not supported`,
+        );
     }
   });
   const partVariables = parts.map((_, p) =>
     layers.flatMap((l) =>
-      l.kind === "dense" ? [l.kernel[p], l.bias[p]] : l.kind === "batchNorm" ? [l.gamma[p], l.beta[p]] : [],
+      l.kind === "dense"
+        ? [l.kernel[p], l.bias[p]]
+        : l.kind === "batchNorm"
+          ? [l.gamma[p], l.beta[p]]
+          : [],
     ),
   );
   const variables = partVariables.flat();
-  const [inputSize, outputSize] = [models[0].inputs[0].shape[1], models[0].outputs[0].shape[1]] as number[];
+  const [inputSize, outputSize] = [
+    models[0].inputs[0].shape[1],
+    models[0].outputs[0].shape[1],
+  ] as number[];
   const runs = models.length;
   return {
     runs,
@@ -179,7 +218,11 @@ export function stackModels(models: tf.LayersModel[], parts: number[] = [models.
       return tf.tidy(() =>
         layers.reduce((h: tf.Tensor, l) => {
           if (l.kind === "dense")
-            return activate(tf.add(tf.matMul(h, joined(l.kernel)), joined(l.bias)), l.activation, 0);
+            return activate(
+              tf.add(tf.matMul(h, joined(l.kernel)), joined(l.bias)),
+              l.activation,
+              0,
+            );
           if (l.kind === "activation") return activate(h, l.activation, l.alpha);
           return normaliseRuns(h, joined(l.gamma), joined(l.beta), l.epsilon);
         }, x),
@@ -258,7 +301,9 @@ export function createStackedGan(
 export function disposeStackedGan(gan: StackedGan): void {
   gan.generator.dispose();
   gan.discriminator.dispose();
-  new Set(gan.groups.flatMap((g) => [g.generatorOptimizer, g.discriminatorOptimizer])).forEach((o) => o.dispose());
+  new Set(gan.groups.flatMap((g) => [g.generatorOptimizer, g.discriminatorOptimizer])).forEach(
+    (o) => o.dispose(),
+  );
 }
 
 /**
@@ -300,16 +345,28 @@ function sumOverRuns(
   ...outputs: tf.Tensor[]
 ) {
   // (tf.split into one piece has no gradient in tfjs: one group needs no split)
-  const groups = outputs.map((o) => (gan.groups.length === 1 ? [o] : tf.split(o, gan.groups.length, 0)));
-  return tf.addN(gan.groups.map((g, i) => tf.mul(cost(g.objective, ...groups.map((parts) => parts[i])), gan.seeds)));
+  const groups = outputs.map((o) =>
+    gan.groups.length === 1 ? [o] : tf.split(o, gan.groups.length, 0),
+  );
+  return tf.addN(
+    gan.groups.map((g, i) =>
+      tf.mul(cost(g.objective, ...groups.map((parts) => parts[i])), gan.seeds),
+    ),
+  );
 }
 
 /** Each run's mean of `cost` on its own slice of `outputs` [R, batch, 1]. */
-function perRun(gan: StackedGan, cost: (o: Objective, ...runs: tf.Tensor[]) => tf.Scalar, ...outputs: tf.Tensor[]) {
+function perRun(
+  gan: StackedGan,
+  cost: (o: Objective, ...runs: tf.Tensor[]) => tf.Scalar,
+  ...outputs: tf.Tensor[]
+) {
   const R = gan.groups.length * gan.seeds;
   const slices = outputs.map((o) => (R === 1 ? [o] : tf.split(o, R, 0)));
   return tf.stack(
-    slices[0].map((_, r) => cost(gan.groups[Math.floor(r / gan.seeds)].objective, ...slices.map((s) => s[r]))),
+    slices[0].map((_, r) =>
+      cost(gan.groups[Math.floor(r / gan.seeds)].objective, ...slices.map((s) => s[r])),
+    ),
   );
 }
 
@@ -318,7 +375,8 @@ function perRun(gan: StackedGan, cost: (o: Objective, ...runs: tf.Tensor[]) => t
  * otherwise in two (each batch normalised with its own statistics, as in the DCGAN paper).
  */
 function judge(gan: StackedGan, real: tf.Tensor3D, fake: tf.Tensor3D): [tf.Tensor, tf.Tensor] {
-  if (gan.discriminator.hasBatchNorm) return [gan.discriminator.apply(real), gan.discriminator.apply(fake)];
+  if (gan.discriminator.hasBatchNorm)
+    return [gan.discriminator.apply(real), gan.discriminator.apply(fake)];
   const [r, f] = tf.split(gan.discriminator.apply(tf.concat([real, fake], 1)), 2, 1);
   return [r, f];
 }

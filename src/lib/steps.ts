@@ -28,14 +28,23 @@ function trainableVariables(model: tf.LayersModel): tf.Variable[] {
 
 /** Labels as the conditional models take them: [batch] or [batch, 1] class ids → [batch, 1]. */
 function labelColumn(labels: tf.Tensor, batch: number): tf.Tensor2D {
-  assertShape("labels", labels.shape.length === 2 ? labels.shape : [...labels.shape, 1], [batch, 1]);
+  assertShape("labels", labels.shape.length === 2 ? labels.shape : [...labels.shape, 1], [
+    batch,
+    1,
+  ]);
   return labels.reshape([batch, 1]);
 }
 
 /** Checks that `labels` are given exactly when the GAN is conditional; returns them as [batch, 1]. */
-function labelsFor(gan: Gan, labels: tf.Tensor | undefined, batch: number): tf.Tensor2D | undefined {
-  if (gan.conditional && labels === undefined) throw new Error("this GAN is conditional: pass the batch's labels");
-  if (!gan.conditional && labels !== undefined) throw new Error("this GAN is not conditional: it takes no labels");
+function labelsFor(
+  gan: Gan,
+  labels: tf.Tensor | undefined,
+  batch: number,
+): tf.Tensor2D | undefined {
+  if (gan.conditional && labels === undefined)
+    throw new Error("this GAN is conditional: pass the batch's labels");
+  if (!gan.conditional && labels !== undefined)
+    throw new Error("this GAN is not conditional: it takes no labels");
   return labels === undefined ? undefined : labelColumn(labels, batch);
 }
 
@@ -49,7 +58,9 @@ function readFinite(values: tf.Tensor, names: string[]): number[] {
   values.dispose();
   numbers.forEach((value, i) => {
     if (!Number.isFinite(value)) {
-      throw new Error(`training diverged: ${names[i]} is ${value}; lower the learning rate or check the data`);
+      throw new Error(
+        `training diverged: ${names[i]} is ${value}; lower the learning rate or check the data`,
+      );
     }
   });
   return numbers;
@@ -78,7 +89,11 @@ function judgeRealAndFake(
  * @param realImages [batch, ...D's input shape], values in [−1, 1].
  * @param labels [batch] class ids of the real images, for a conditional GAN (the fakes get the same labels).
  */
-export function trainDiscriminatorStep(gan: Gan, realImages: tf.Tensor, labels?: tf.Tensor): DiscriminatorMetrics {
+export function trainDiscriminatorStep(
+  gan: Gan,
+  realImages: tf.Tensor,
+  labels?: tf.Tensor,
+): DiscriminatorMetrics {
   const expected = gan.discriminator.inputs[0].shape.map((s) => s ?? -1);
   assertShape("realImages", realImages.shape, expected);
   const kept: tf.Tensor[] = [];
@@ -114,11 +129,16 @@ export interface GeneratorStepOptions {
  * One update of the generator through a frozen discriminator, on `batchSize` fresh noise vectors
  * (and, for a conditional GAN, the given labels).
  */
-export function trainGeneratorStep(gan: Gan, batchSize: number, options: GeneratorStepOptions = {}): GeneratorMetrics {
+export function trainGeneratorStep(
+  gan: Gan,
+  batchSize: number,
+  options: GeneratorStepOptions = {},
+): GeneratorMetrics {
   const { measureGradient = false, realImages } = options;
   assertInteger("batchSize", batchSize);
   if (gan.l1Weight > 0) {
-    if (realImages === undefined) throw new Error("this GAN has an L1 term: pass the real images of the batch");
+    if (realImages === undefined)
+      throw new Error("this GAN has an L1 term: pass the real images of the batch");
     assertShape("realImages", realImages.shape, [
       batchSize,
       ...gan.generator.outputs[0].shape.slice(1).map((s) => s ?? -1),
@@ -137,7 +157,8 @@ export function trainGeneratorStep(gan: Gan, batchSize: number, options: Generat
       return tf.add(cost, tf.mul(l1, gan.l1Weight)) as tf.Scalar;
     }, trainableVariables(gan.generator));
     const reported: tf.Tensor[] = [value];
-    if (measureGradient) reported.push(tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))));
+    if (measureGradient)
+      reported.push(tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))));
     reported.push(...kept);
     gan.generatorOptimizer.applyGradients(grads);
     return tf.stack(reported);
@@ -180,7 +201,10 @@ export function trainStep(gan: Gan, batches: BatchStream): DiscriminatorMetrics 
     : { images: batches.nextImages(), labels: undefined };
   try {
     const d = trainDiscriminatorStep(gan, images, labels);
-    const g = trainGeneratorStep(gan, batches.batchSize, { labels, realImages: gan.l1Weight > 0 ? images : undefined });
+    const g = trainGeneratorStep(gan, batches.batchSize, {
+      labels,
+      realImages: gan.l1Weight > 0 ? images : undefined,
+    });
     return { ...d, ...g };
   } finally {
     tf.dispose([images, ...(labels === undefined ? [] : [labels])]);
@@ -188,7 +212,13 @@ export function trainStep(gan: Gan, batches: BatchStream): DiscriminatorMetrics 
 }
 
 /** Alternates one discriminator and one generator update for `steps` steps; returns every step's metrics. */
-export function trainGan({ gan, batches, steps, firstStep = 1, onStep }: TrainGanArgs): StepMetrics[] {
+export function trainGan({
+  gan,
+  batches,
+  steps,
+  firstStep = 1,
+  onStep,
+}: TrainGanArgs): StepMetrics[] {
   assertInteger("steps", steps, 0);
   const history: StepMetrics[] = [];
   for (let step = firstStep; step < firstStep + steps; step++) {

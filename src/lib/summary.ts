@@ -30,8 +30,16 @@ export function formatModelSummary(model: tf.LayersModel): string {
     layer.countParams().toLocaleString("en-US"),
     ...(sequential ? [] : [inputsOf(layer).join(", ")]),
   ]);
-  const header = ["layer", "type", "output shape", "parameters", ...(sequential ? [] : ["inputs from"])];
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
+  const header = [
+    "layer",
+    "type",
+    "output shape",
+    "parameters",
+    ...(sequential ? [] : ["inputs from"]),
+  ];
+  const widths = header.map((title, i) =>
+    Math.max(title.length, ...rows.map((row) => row[i].length)),
+  );
   const line = (cells: string[]) =>
     cells
       .map((cell, i) => (i === 3 ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))

@@ -18,7 +18,12 @@ export interface UpdateRule<S extends StepNumbers> {
   attrs: Record<string, boolean>;
   scalars(step: S): number[];
   /** The same update on flat vectors (the fallback backends): new a, new b, and the change to subtract from w. */
-  flat(a: tf.Tensor, b: tf.Tensor, g: tf.Tensor, step: S): { a: tf.Tensor; b: tf.Tensor; change: tf.Tensor };
+  flat(
+    a: tf.Tensor,
+    b: tf.Tensor,
+    g: tf.Tensor,
+    step: S,
+  ): { a: tf.Tensor; b: tf.Tensor; change: tf.Tensor };
 }
 
 /** Adam, bias corrections folded in: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − stepSize·m/(√v + epsilon). */
@@ -113,7 +118,12 @@ export class FlatUpdate<S extends StepNumbers> implements SlotUpdate<S> {
  * is copied in first.
  */
 export class FusedUpdate<S extends StepNumbers> implements SlotUpdate<S> {
-  private readonly handles: Array<{ w: tf.Tensor; a: tf.Tensor; b: tf.Tensor; mirrored: object | null }>;
+  private readonly handles: Array<{
+    w: tf.Tensor;
+    a: tf.Tensor;
+    b: tf.Tensor;
+    mirrored: object | null;
+  }>;
 
   constructor(
     private readonly rule: UpdateRule<S>,
@@ -160,7 +170,9 @@ export class FusedUpdate<S extends StepNumbers> implements SlotUpdate<S> {
 
   slots(): [tf.Tensor1D, tf.Tensor1D] {
     const flat = (pick: "a" | "b") =>
-      tf.concat(this.handles.map((s) => tf.reshape(this.ops.readResourceVariable(s[pick]), [-1]))) as tf.Tensor1D;
+      tf.concat(
+        this.handles.map((s) => tf.reshape(this.ops.readResourceVariable(s[pick]), [-1])),
+      ) as tf.Tensor1D;
     return tf.tidy(() => [flat("a"), flat("b")]);
   }
 

@@ -87,7 +87,8 @@ function conv2dBackpropFilter({
     dimRoundingMode?: "floor" | "round" | "ceil";
     filterShape: [number, number, number, number];
   };
-  if (dataFormat !== "NHWC") throw new Error(`Conv2DBackpropFilter on wasm supports NHWC only, got ${dataFormat}`);
+  if (dataFormat !== "NHWC")
+    throw new Error(`Conv2DBackpropFilter on wasm supports NHWC only, got ${dataFormat}`);
   const conv = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
     filterShape,
@@ -154,12 +155,24 @@ function conv2dBackpropFilter({
   const rows = n * conv.outHeight * conv.outWidth;
   const patches = keep(runKernel("Concat", backend, slices, { axis: 3 }));
   const patchMatrix = keep(
-    runKernel("Reshape", backend, { x: patches }, { shape: [rows, conv.filterHeight * conv.filterWidth * inChannels] }),
+    runKernel(
+      "Reshape",
+      backend,
+      { x: patches },
+      { shape: [rows, conv.filterHeight * conv.filterWidth * inChannels] },
+    ),
   );
-  const dyMatrix = keep(runKernel("Reshape", backend, { x: dy }, { shape: [rows, conv.outChannels] }));
+  const dyMatrix = keep(
+    runKernel("Reshape", backend, { x: dy }, { shape: [rows, conv.outChannels] }),
+  );
   const patchesByColumn = keep(transposeLastTwo(patchMatrix, backend));
   const product = keep(
-    runKernel("BatchMatMul", backend, { a: patchesByColumn, b: dyMatrix }, { transposeA: false, transposeB: false }),
+    runKernel(
+      "BatchMatMul",
+      backend,
+      { a: patchesByColumn, b: dyMatrix },
+      { transposeA: false, transposeB: false },
+    ),
   );
   const result = runKernel("Reshape", backend, { x: product }, { shape: filterShape });
   temporary.forEach((t) => backend.disposeData(t.dataId));
@@ -204,9 +217,19 @@ function unsortedSegmentSum({
   const bySegment = keep(transposeLastTwo(oneHot, backend));
   const flat = keep(runKernel("Reshape", backend, { x }, { shape: [rows, rest] }));
   const sums = keep(
-    runKernel("BatchMatMul", backend, { a: bySegment, b: flat }, { transposeA: false, transposeB: false }),
+    runKernel(
+      "BatchMatMul",
+      backend,
+      { a: bySegment, b: flat },
+      { transposeA: false, transposeB: false },
+    ),
   );
-  const result = runKernel("Reshape", backend, { x: sums }, { shape: [numSegments, ...x.shape.slice(1)] });
+  const result = runKernel(
+    "Reshape",
+    backend,
+    { x: sums },
+    { shape: [numSegments, ...x.shape.slice(1)] },
+  );
   temporary.forEach((t) => backend.disposeData(t.dataId));
   return result;
 }

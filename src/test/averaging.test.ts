@@ -17,13 +17,19 @@ import {
   type StepMetrics,
 } from "../lib";
 
-const tinyG = (seed = 1) => buildConditionalMlpGenerator({ latentSize: 6, hiddenUnits: [8, 16], labelSize: 4, seed });
-const tinyD = (seed = 2) => buildConditionalMlpDiscriminator({ hiddenUnits: [16, 8], labelSize: 4, seed });
+const tinyG = (seed = 1) =>
+  buildConditionalMlpGenerator({ latentSize: 6, hiddenUnits: [8, 16], labelSize: 4, seed });
+const tinyD = (seed = 2) =>
+  buildConditionalMlpDiscriminator({ hiddenUnits: [16, 8], labelSize: 4, seed });
 const values = (model: tf.LayersModel) => model.getWeights().map((w) => Array.from(w.dataSync()));
 const data = loadMnist({ seed: 1 });
 
 /** Trains a tiny conditional GAN for `steps` steps, updating `average` after each. */
-function trainWithAverage(generator: tf.LayersModel, update: () => void, steps: number): StepMetrics[] {
+function trainWithAverage(
+  generator: tf.LayersModel,
+  update: () => void,
+  steps: number,
+): StepMetrics[] {
   const gan = createGan({ generator, discriminator: tinyD(), learningRate: 1e-2, seed: 3 });
   const batches = createBatchStream(data, { batchSize: 8, seed: 4 });
   const history: StepMetrics[] = [];
@@ -61,10 +67,16 @@ describe("createWeightAverage", () => {
       averagedCount += isTrainable ? 1 : 0;
       got.forEach((value, j) => {
         const expected = isTrainable ? 0.75 * before[i][j] + 0.25 * after[i][j] : after[i][j];
-        assert.ok(Math.abs(value - expected) < 1e-6, `${g.weights[i].name}[${j}]: ${value} vs ${expected}`);
+        assert.ok(
+          Math.abs(value - expected) < 1e-6,
+          `${g.weights[i].name}[${j}]: ${value} vs ${expected}`,
+        );
       });
     });
-    assert.ok(averagedCount > 0 && averagedCount < g.weights.length, "both kinds of weight were checked");
+    assert.ok(
+      averagedCount > 0 && averagedCount < g.weights.length,
+      "both kinds of weight were checked",
+    );
     assert.equal(average.updates, 1);
     assert.deepEqual(values(g), after, "the source is not changed");
   });
@@ -87,7 +99,10 @@ describe("createWeightAverage", () => {
         new RegExp(`decay must be in \\(0, 1\\), got ${decay}`),
       );
     }
-    await assert.rejects(createWeightAverage(tinyG(), { decay: NaN }), /decay must be a finite number, got NaN/);
+    await assert.rejects(
+      createWeightAverage(tinyG(), { decay: NaN }),
+      /decay must be a finite number, got NaN/,
+    );
   });
 });
 

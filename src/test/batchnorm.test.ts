@@ -3,7 +3,8 @@ import { describe, it } from "node:test";
 
 import { batchNormalization, tf } from "../lib";
 
-const maxGap = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+const maxGap = (a: tf.Tensor, b: tf.Tensor) =>
+  tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 
 /** A fused layer and a tfjs-layers one with the same (non-trivial) weights, built for `shape`. */
 function pair(shape: number[]) {
@@ -45,16 +46,25 @@ describe("FusedBatchNormalization", () => {
       assert.ok(maxGap(a.y, b.y) < 1e-4, `y differs by ${maxGap(a.y, b.y)}`);
       assert.ok(maxGap(a.dx, b.dx) < 1e-4, `dx differs by ${maxGap(a.dx, b.dx)}`);
       a.grads.forEach((g, i) =>
-        assert.ok(maxGap(g, b.grads[i]) < 1e-3, `weight gradient ${i} differs by ${maxGap(g, b.grads[i])}`),
+        assert.ok(
+          maxGap(g, b.grads[i]) < 1e-3,
+          `weight gradient ${i} differs by ${maxGap(g, b.grads[i])}`,
+        ),
       );
       // Three training calls each: the running mean and variance moved alike.
       fused
         .getWeights()
         .forEach((w, i) =>
-          assert.ok(maxGap(w, plain.getWeights()[i]) < 1e-4, `weight ${i} differs after training calls`),
+          assert.ok(
+            maxGap(w, plain.getWeights()[i]) < 1e-4,
+            `weight ${i} differs after training calls`,
+          ),
         );
       assert.ok(
-        maxGap(fused.getWeights()[2], tf.randomNormal([shape[shape.length - 1]], 0, 1, "float32", 3)) > 1e-3,
+        maxGap(
+          fused.getWeights()[2],
+          tf.randomNormal([shape[shape.length - 1]], 0, 1, "float32", 3),
+        ) > 1e-3,
         "the running mean moved",
       );
       // Inference uses the running statistics, as before.
@@ -67,7 +77,9 @@ describe("FusedBatchNormalization", () => {
     const x = tf.randomNormal([16, 4]);
     const step = () =>
       tf.tidy(() => {
-        tf.grad((input: tf.Tensor) => tf.sum(fused.apply(input, { training: true }) as tf.Tensor))(x);
+        tf.grad((input: tf.Tensor) => tf.sum(fused.apply(input, { training: true }) as tf.Tensor))(
+          x,
+        );
       });
     step();
     const before = tf.memory().numTensors;

@@ -35,8 +35,14 @@ describe("cache entries", () => {
       }),
       /stopped half-way/,
     );
-    assert.deepEqual(fs.readdirSync(dir), [], "a failed write leaves neither the entry nor its partial folder");
-    await writeCacheEntry(entry, async (folder) => fs.writeFileSync(path.join(folder, "done.json"), "{}"));
+    assert.deepEqual(
+      fs.readdirSync(dir),
+      [],
+      "a failed write leaves neither the entry nor its partial folder",
+    );
+    await writeCacheEntry(entry, async (folder) =>
+      fs.writeFileSync(path.join(folder, "done.json"), "{}"),
+    );
     assert.deepEqual(fs.readdirSync(dir), ["run-0123456789ab"]);
     assert.deepEqual(fs.readdirSync(entry), ["done.json"]);
     fs.rmSync(dir, { recursive: true });
@@ -63,7 +69,11 @@ describe("a training stopped half-way and run again", () => {
     const trainFor = (nets: ReturnType<typeof build>, steps: number) => {
       const gan = createGan({ ...nets, learningRate: 1e-2, seed: 3 });
       try {
-        return trainGan({ gan, batches: createBatchStream(data, { batchSize: 8, seed: 4 }), steps });
+        return trainGan({
+          gan,
+          batches: createBatchStream(data, { batchSize: 8, seed: 4 }),
+          steps,
+        });
       } finally {
         disposeOptimizers(gan);
       }

@@ -55,7 +55,10 @@ describe("digit classifier", () => {
 
   it("rejects bad settings, naming them", async () => {
     const cacheDir = freshCacheDir();
-    await assert.rejects(loadOrTrainDigitClassifier({ cacheDir, epochs: 0 }), /epochs must be an integer >= 1, got 0/);
+    await assert.rejects(
+      loadOrTrainDigitClassifier({ cacheDir, epochs: 0 }),
+      /epochs must be an integer >= 1, got 0/,
+    );
     await assert.rejects(
       loadOrTrainDigitClassifier({ cacheDir, learningRate: NaN }),
       /learningRate must be a finite number, got NaN/,

@@ -33,7 +33,13 @@ import {
 
 const data = loadMnist({ seed: 1 });
 const tinyG = (seed = 1, labelEncoding: LabelEncoding = "embedding") =>
-  buildConditionalMlpGenerator({ latentSize: 6, hiddenUnits: [8, 16], labelSize: 4, labelEncoding, seed });
+  buildConditionalMlpGenerator({
+    latentSize: 6,
+    hiddenUnits: [8, 16],
+    labelSize: 4,
+    labelEncoding,
+    seed,
+  });
 const tinyD = (seed = 2, labelEncoding: LabelEncoding = "embedding") =>
   buildConditionalMlpDiscriminator({ hiddenUnits: [16, 8], labelSize: 4, labelEncoding, seed });
 
@@ -71,7 +77,10 @@ describe("conditional models", () => {
   it("the label changes the picture: same z, two labels, two images", () => {
     const g = tinyG();
     const z = tf.randomNormal([1, 6], 0, 1, "float32", 2);
-    const [a, b] = [generateImages(g, z as tf.Tensor2D, [1]), generateImages(g, z as tf.Tensor2D, [7])];
+    const [a, b] = [
+      generateImages(g, z as tf.Tensor2D, [1]),
+      generateImages(g, z as tf.Tensor2D, [7]),
+    ];
     assert.ok(tf.abs(tf.sub(a, b)).max().dataSync()[0] > 1e-4);
   });
 
@@ -97,7 +106,8 @@ describe("conditional models", () => {
 
   it("rejects a bad label setting, naming it", () => {
     assert.throws(
-      () => buildConditionalMlpGenerator({ latentSize: 6, hiddenUnits: [8], labelSize: 0, seed: 1 }),
+      () =>
+        buildConditionalMlpGenerator({ latentSize: 6, hiddenUnits: [8], labelSize: 0, seed: 1 }),
       /labelSize must be an integer >= 1, got 0/,
     );
     assert.throws(
@@ -116,12 +126,19 @@ describe("conditional models", () => {
 describe("generateImages and interpolateNoise", () => {
   it("rejects labels outside [0, classes), naming the value", () => {
     const z = tf.zeros([2, 6]) as tf.Tensor2D;
-    assert.throws(() => generateImages(tinyG(), z, [1, 10]), /labels\[1\] is 10; labels must be integers in \[0, 10\)/);
+    assert.throws(
+      () => generateImages(tinyG(), z, [1, 10]),
+      /labels\[1\] is 10; labels must be integers in \[0, 10\)/,
+    );
     assert.throws(() => generateImages(tinyG(), z, [1.5, 2]), /labels\[0\] is 1.5/);
     assert.throws(() => generateImages(tinyG(), z, [1]), /got 1 labels for 2 noise vectors/);
-    assert.throws(() => generateImages(tinyG(), z), /is conditional: pass one label per noise vector/);
     assert.throws(
-      () => generateImages(buildMlpGenerator({ latentSize: 6, hiddenUnits: [4], seed: 1 }), z, [1, 2]),
+      () => generateImages(tinyG(), z),
+      /is conditional: pass one label per noise vector/,
+    );
+    assert.throws(
+      () =>
+        generateImages(buildMlpGenerator({ latentSize: 6, hiddenUnits: [4], seed: 1 }), z, [1, 2]),
       /takes no labels/,
     );
   });
@@ -135,7 +152,10 @@ describe("generateImages and interpolateNoise", () => {
       [3, -1],
       [4, -2],
     ]);
-    assert.throws(() => interpolateNoise(tf.zeros([2]), tf.zeros([3]), 3), /end must have shape \[2\], got \[3\]/);
+    assert.throws(
+      () => interpolateNoise(tf.zeros([2]), tf.zeros([3]), 3),
+      /end must have shape \[2\], got \[3\]/,
+    );
   });
 });
 
@@ -143,7 +163,8 @@ describe("conditional training", () => {
   it("a generator step leaves D's weights unchanged; a discriminator step leaves G's unchanged", () => {
     // Only trainable weights count: D's power-iteration vectors and G's BatchNorm averages move whenever
     // a network runs in training mode, as in PyTorch.
-    const trainable = (m: tf.LayersModel) => m.trainableWeights.map((w) => Array.from(w.read().dataSync()));
+    const trainable = (m: tf.LayersModel) =>
+      m.trainableWeights.map((w) => Array.from(w.read().dataSync()));
     const gan = tinyCgan({ l1Weight: 0.05 });
     const { images, labels } = createBatchStream(data, { batchSize: 8, seed: 1 }).nextBatch();
     const [d0, g0] = [trainable(gan.discriminator), trainable(gan.generator)];
@@ -172,8 +193,14 @@ describe("conditional training", () => {
     // Reset the power-iteration vectors the replay moved, so the step sees what the replay saw.
     const fresh = tinyCgan({ l1Weight: 0.5, seed: 3 });
     const metrics = trainGeneratorStep(fresh, 8, { labels, realImages: images });
-    assert.ok(metrics.l1 !== undefined && Math.abs(metrics.l1 - l1) < 1e-5, `L1 ${metrics.l1} vs ${l1}`);
-    assert.ok(Math.abs(metrics.gLoss - (cost + 0.5 * l1)) < 1e-5, `J(G) ${metrics.gLoss} vs ${cost + 0.5 * l1}`);
+    assert.ok(
+      metrics.l1 !== undefined && Math.abs(metrics.l1 - l1) < 1e-5,
+      `L1 ${metrics.l1} vs ${l1}`,
+    );
+    assert.ok(
+      Math.abs(metrics.gLoss - (cost + 0.5 * l1)) < 1e-5,
+      `J(G) ${metrics.gLoss} vs ${cost + 0.5 * l1}`,
+    );
   });
 
   it("weight decay λ adds λ·w to each gradient, as PyTorch's Adam does", () => {
@@ -194,7 +221,9 @@ describe("conditional training", () => {
         training: true,
       }) as tf.Tensor;
       const [real, fake] = tf.split(both, 2);
-      return tf.add(tf.mean(tf.softplus(tf.neg(real))), tf.mean(tf.softplus(fake))).mul(0.5) as tf.Scalar;
+      return tf
+        .add(tf.mean(tf.softplus(tf.neg(real))), tf.mean(tf.softplus(fake)))
+        .mul(0.5) as tf.Scalar;
     }, variables);
     const kernelName = reference.discriminator.getLayer("d_dense1").trainableWeights[0].name;
     const gk = Array.from(grads[kernelName].dataSync());
@@ -212,7 +241,10 @@ describe("conditional training", () => {
   it("asks for labels when conditional, refuses them when not, and needs the real images for L1", () => {
     const gan = tinyCgan({ l1Weight: 0.1 });
     const images = tf.zeros([4, 784]);
-    assert.throws(() => trainDiscriminatorStep(gan, images), /this GAN is conditional: pass the batch's labels/);
+    assert.throws(
+      () => trainDiscriminatorStep(gan, images),
+      /this GAN is conditional: pass the batch's labels/,
+    );
     assert.throws(
       () => trainGeneratorStep(gan, 4, { labels: tf.tensor1d([1, 2, 3, 4], "int32") }),
       /has an L1 term: pass the real images/,
@@ -243,10 +275,19 @@ describe("conditional training", () => {
       /l1Weight needs a conditional GAN/,
     );
     assert.throws(
-      () => createGan({ generator: tinyG(), discriminator: plain.discriminator, learningRate: 1e-3, seed: 1 }),
+      () =>
+        createGan({
+          generator: tinyG(),
+          discriminator: plain.discriminator,
+          learningRate: 1e-3,
+          seed: 1,
+        }),
       /both must be conditional/,
     );
-    assert.throws(() => tinyCgan({ weightDecay: NaN }), /weightDecay must be a finite number, got NaN/);
+    assert.throws(
+      () => tinyCgan({ weightDecay: NaN }),
+      /weightDecay must be a finite number, got NaN/,
+    );
   });
 
   it("tf.memory().numTensors does not grow across conditional steps; same seeds give the same losses", () => {
@@ -283,7 +324,10 @@ describe("scoring generated digits", () => {
     // Its top probability is e⁵/(e⁵ + 9) ≈ 0.943 for every image.
     assert.equal(confidentShare(alwaysThree, images, 0.9), 1);
     assert.equal(confidentShare(alwaysThree, images, 0.95), 0);
-    assert.throws(() => confidentShare(alwaysThree, images, 1), /threshold must be in \(0, 1\), got 1/);
+    assert.throws(
+      () => confidentShare(alwaysThree, images, 1),
+      /threshold must be in \(0, 1\), got 1/,
+    );
     assert.throws(() => scoreByLabel(alwaysThree, images, [3, 3, 5, 12]), /labels\[3\] is 12/);
     const table = formatLabelScores({ "always 3": scores }).split("\n");
     assert.equal(table[0], "label    |    0    1    2    3    4    5    6    7    8    9 |   all");
@@ -295,7 +339,9 @@ describe("pixelSpread", () => {
   it("is 0 for identical images and the per-pixel standard deviation otherwise", () => {
     assert.equal(pixelSpread(tf.ones([5, 784])), 0);
     // Two images, every pixel −1 in one and 1 in the other: each pixel's standard deviation is 1.
-    assert.ok(Math.abs(pixelSpread(tf.stack([tf.fill([28, 28, 1], -1), tf.ones([28, 28, 1])])) - 1) < 1e-6);
+    assert.ok(
+      Math.abs(pixelSpread(tf.stack([tf.fill([28, 28, 1], -1), tf.ones([28, 28, 1])])) - 1) < 1e-6,
+    );
     assert.throws(() => pixelSpread(tf.ones([1, 784])), /needs at least 2 images, got 1/);
   });
 });

@@ -22,7 +22,11 @@ describe("loadMnist", () => {
       counts.every((c) => c > 800),
       `class counts ${counts}`,
     );
-    assert.notDeepEqual(labels.slice(0, 20), new Array(20).fill(0), "labels are still sorted by class");
+    assert.notDeepEqual(
+      labels.slice(0, 20),
+      new Array(20).fill(0),
+      "labels are still sorted by class",
+    );
   });
 
   it("gives the image layout [n, 28, 28, 1] with the same pixels", () => {
@@ -42,7 +46,11 @@ describe("loadMnist", () => {
   });
 
   it("rejects corrupt or missing data, naming what is wrong", () => {
-    const digit = (id: number, values: number[]) => ({ id, length: values.length / 784, raw: values });
+    const digit = (id: number, values: number[]) => ({
+      id,
+      length: values.length / 784,
+      raw: values,
+    });
     const good = Array.from({ length: 10 }, (_, id) => digit(id, new Array(784).fill(0.5)));
     const badPixel = good.map((d, i) => (i === 3 ? digit(3, [...new Array(783).fill(0), 2]) : d));
     assert.throws(() => loadMnist({}, badPixel), /class 3 pixel 783 is 2, outside \[0, 1\]/);
@@ -52,7 +60,10 @@ describe("loadMnist", () => {
     const short = good.map((d, i) => (i === 0 ? { ...d, raw: d.raw.slice(1) } : d));
     assert.throws(() => loadMnist({}, short), /class 0 has 783 pixel values/);
     assert.equal(loadMnist({}, good).count, 10);
-    assert.throws(() => loadMnist({ layout: "bogus" as never }, good), /layout must be "flat" or "image", got "bogus"/);
+    assert.throws(
+      () => loadMnist({ layout: "bogus" as never }, good),
+      /layout must be "flat" or "image", got "bogus"/,
+    );
   });
 });
 
@@ -100,7 +111,10 @@ describe("createBatchStream", () => {
       () => createBatchStream(data, { batchSize: 20_000 }),
       /batchSize 20000 is larger than the data \(10000 digits\)/,
     );
-    assert.throws(() => createBatchStream(data, { batchSize: 0 }), /batchSize must be an integer >= 1, got 0/);
+    assert.throws(
+      () => createBatchStream(data, { batchSize: 0 }),
+      /batchSize must be an integer >= 1, got 0/,
+    );
     assert.throws(() => createBatchStream(data, { batchSize: 2.5 }), /got 2.5/);
   });
 

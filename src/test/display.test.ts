@@ -28,7 +28,11 @@ describe("renderSampleGrid", () => {
   });
 
   it("maps +1 to white and fills a short last row with empty cells", async () => {
-    const png = await renderSampleGrid(tf.ones([3, 28, 28, 1]), { columns: 2, scale: 1, padding: 0 });
+    const png = await renderSampleGrid(tf.ones([3, 28, 28, 1]), {
+      columns: 2,
+      scale: 1,
+      padding: 0,
+    });
     const pixels = nativeTfjs().node.decodePng(png, 1).arraySync() as number[][][];
     assert.equal(pixels.length, 56);
     assert.equal(pixels[5][5][0], 255);
@@ -36,12 +40,21 @@ describe("renderSampleGrid", () => {
   });
 
   it("rejects images that are not 28×28", () => {
-    assert.throws(() => renderSampleGrid(tf.zeros([4, 100])), /must be \[n, 784\] or \[n, 28, 28, 1\].*got \[4, 100\]/);
+    assert.throws(
+      () => renderSampleGrid(tf.zeros([4, 100])),
+      /must be \[n, 784\] or \[n, 28, 28, 1\].*got \[4, 100\]/,
+    );
   });
 });
 
 describe("figures", () => {
-  const history = [1, 2].map((step) => ({ step, dLoss: 0.123456789, gLoss: 1, dReal: 0.5, dFake: 0.25 }));
+  const history = [1, 2].map((step) => ({
+    step,
+    dLoss: 0.123456789,
+    gLoss: 1,
+    dReal: 0.5,
+    dFake: 0.25,
+  }));
 
   it("plots both costs and both D outputs with rounded numbers", () => {
     const figure = lossFigure(history);
@@ -77,7 +90,10 @@ describe("renderFigurePng", () => {
     "renders a plotly figure to a PNG of the layout's size",
     { skip: findChromium() === null && "no Chromium installed (scripts/setup.mjs installs it)" },
     () => {
-      const figure = { data: [{ type: "scatter", x: [1, 2, 3], y: [2, 1, 3] }], layout: { width: 320, height: 200 } };
+      const figure = {
+        data: [{ type: "scatter", x: [1, 2, 3], y: [2, 1, 3] }],
+        layout: { width: 320, height: 200 },
+      };
       const png = renderFigurePng(figure);
       assert.ok(png !== null);
       assert.deepEqual(nativeTfjs().node.decodePng(png, 3).shape, [200, 320, 3]);
@@ -91,7 +107,11 @@ describe("renderFigurePng", () => {
       const { renderFigureSvg } = await import("../lib");
       const figure = (legend: string, title: string, x = "x", y = "y") => ({
         data: [{ type: "scatter", name: legend, x: [1, 2], y: [2, 1] }],
-        layout: { title: { text: title }, xaxis: { title: { text: x } }, yaxis: { title: { text: y } } },
+        layout: {
+          title: { text: title },
+          xaxis: { title: { text: x } },
+          yaxis: { title: { text: y } },
+        },
       });
       // Notebook 02's first legend alone: with no charset declared, Chromium read this page as
       // Windows-1252 ("loss âˆ’log Ïƒ(s)"); pages with more non-ASCII text happened to pass.
@@ -103,11 +123,17 @@ describe("renderFigurePng", () => {
         ],
       ];
       for (const [fig, texts] of cases) {
-        const svg = renderFigureSvg({ ...fig, layout: { ...fig.layout, showlegend: true, width: 480, height: 300 } });
+        const svg = renderFigureSvg({
+          ...fig,
+          layout: { ...fig.layout, showlegend: true, width: 480, height: 300 },
+        });
         assert.ok(svg !== null);
         const shown = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
         for (const text of texts)
-          assert.ok(shown.includes(text), `"${text}" not among the SVG's texts: ${JSON.stringify(shown)}`);
+          assert.ok(
+            shown.includes(text),
+            `"${text}" not among the SVG's texts: ${JSON.stringify(shown)}`,
+          );
       }
     },
   );
@@ -128,7 +154,14 @@ describe("linesFigure", () => {
     assert.deepEqual(figure.data[0].line, { dash: "dot" });
     assert.equal((figure.layout.yaxis as { type: string }).type, "log");
     assert.throws(
-      () => linesFigure({ title: "t", x: [0, 1], series: [{ name: "b", y: [1] }], xTitle: "x", yTitle: "y" }),
+      () =>
+        linesFigure({
+          title: "t",
+          x: [0, 1],
+          series: [{ name: "b", y: [1] }],
+          xTitle: "x",
+          yTitle: "y",
+        }),
       /series "b" has 1 values for 2 x values/,
     );
   });
@@ -180,7 +213,10 @@ describe("row labels, GIF and progress text", () => {
     const { formatProgress, formatDuration } = await import("../lib");
     assert.equal(formatDuration(65_400), "1 min 05 s");
     assert.equal(formatDuration(9_600), "10 s");
-    assert.equal(formatProgress(100, 1000, 10_000), "step 100 / 1000 · 10.0 steps/s · about 1 min 30 s left");
+    assert.equal(
+      formatProgress(100, 1000, 10_000),
+      "step 100 / 1000 · 10.0 steps/s · about 1 min 30 s left",
+    );
   });
 
   it("a live display sends each area once, then replaces it in place; outside a notebook it sends nothing", async () => {
@@ -195,7 +231,12 @@ describe("row labels, GIF and progress text", () => {
     jupyter.lastWriteDisplayData = (
       content: { data: Record<string, unknown>; transient: { display_id: string } },
       update: boolean,
-    ) => sent.push({ id: content.transient.display_id, update, types: Object.keys(content.data).sort() });
+    ) =>
+      sent.push({
+        id: content.transient.display_id,
+        update,
+        types: Object.keys(content.data).sort(),
+      });
     try {
       const live = createLiveTrainingDisplay({ totalSteps: 2 });
       live.update(h, new Uint8Array([1]));

@@ -21,20 +21,35 @@ function twoSteps(k: typeof import("../lib")): number[][] {
     noise: k.createPortableNoiseSampler({ latentSize: 16, distribution: "uniform", seed: 3 }),
     seed: 3,
   });
-  const batches = k.createBatchStream(k.loadMnist({ layout: "image", seed: 1 }), { batchSize: 8, seed: 2 });
+  const batches = k.createBatchStream(k.loadMnist({ layout: "image", seed: 1 }), {
+    batchSize: 8,
+    seed: 2,
+  });
   const losses = [0, 1].map(() => {
     const m = k.trainStep(gan, batches);
     return [m.dLoss, m.gLoss, m.dReal, m.dFake];
   });
   const cgan = k.createGan({
-    generator: k.buildConditionalMlpGenerator({ latentSize: 8, hiddenUnits: [16], labelSize: 4, seed: 4 }),
-    discriminator: k.buildConditionalMlpDiscriminator({ hiddenUnits: [16, 8], labelSize: 4, seed: 5 }),
+    generator: k.buildConditionalMlpGenerator({
+      latentSize: 8,
+      hiddenUnits: [16],
+      labelSize: 4,
+      seed: 4,
+    }),
+    discriminator: k.buildConditionalMlpDiscriminator({
+      hiddenUnits: [16, 8],
+      labelSize: 4,
+      seed: 5,
+    }),
     learningRate: 1e-3,
     l1Weight: 0.05,
     noise: k.createPortableNoiseSampler({ latentSize: 8, seed: 6 }),
     seed: 6,
   });
-  const m = k.trainStep(cgan, k.createBatchStream(k.loadMnist({ layout: "flat", seed: 1 }), { batchSize: 8, seed: 2 }));
+  const m = k.trainStep(
+    cgan,
+    k.createBatchStream(k.loadMnist({ layout: "flat", seed: 1 }), { batchSize: 8, seed: 2 }),
+  );
   return [...losses, [m.dLoss, m.gLoss, m.dReal, m.dFake]];
 }
 
@@ -81,6 +96,9 @@ describe("fallback backend", () => {
   });
 
   it("refuses an unknown GAN_BACKEND, naming it", () => {
-    assert.throws(() => runWith("gpu"), /GAN_BACKEND must be one of tensorflow, wasm, cpu, got "gpu"/);
+    assert.throws(
+      () => runWith("gpu"),
+      /GAN_BACKEND must be one of tensorflow, wasm, cpu, got "gpu"/,
+    );
   });
 });

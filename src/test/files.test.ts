@@ -4,12 +4,21 @@ import os from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 
-import { buildConditionalMlpGenerator, encodePng, loadModelFiles, nativeTfjs, saveModelFiles, tf } from "../lib";
+import {
+  buildConditionalMlpGenerator,
+  encodePng,
+  loadModelFiles,
+  nativeTfjs,
+  saveModelFiles,
+  tf,
+} from "../lib";
 
 describe("encodePng", () => {
   for (const channels of [1, 3, 4]) {
     it(`writes a PNG that a standard decoder reads back pixel for pixel (${channels} channel${channels > 1 ? "s" : ""})`, () => {
-      const image = tf.tidy(() => tf.randomUniform([7, 5, channels], 0, 256, "int32", channels)) as tf.Tensor3D;
+      const image = tf.tidy(() =>
+        tf.randomUniform([7, 5, channels], 0, 256, "int32", channels),
+      ) as tf.Tensor3D;
       const png = encodePng(image);
       assert.deepEqual(Array.from(png.subarray(1, 4)), [80, 78, 71]); // "PNG"
       const decoded = nativeTfjs().node.decodePng(png, channels);
@@ -26,7 +35,12 @@ describe("encodePng", () => {
 describe("model files", () => {
   it("round-trips a model with custom layers: same outputs after saving and loading", async () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), "gan-kit-files-"));
-    const model = buildConditionalMlpGenerator({ latentSize: 4, hiddenUnits: [8], labelSize: 3, seed: 1 });
+    const model = buildConditionalMlpGenerator({
+      latentSize: 4,
+      hiddenUnits: [8],
+      labelSize: 3,
+      seed: 1,
+    });
     await saveModelFiles(model, folder);
     assert.deepEqual(fs.readdirSync(folder).sort(), ["model.json", "weights.bin"]);
     const loaded = await loadModelFiles(folder);
@@ -41,11 +55,18 @@ describe("model files", () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), "gan-kit-files-"));
     const model = tf.sequential({
       layers: [
-        tf.layers.dense({ units: 2, inputShape: [3], kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+        tf.layers.dense({
+          units: 2,
+          inputShape: [3],
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
+        }),
       ],
     });
     await model.save(`file://${folder}`);
     const loaded = await loadModelFiles(folder);
-    assert.deepEqual(Array.from(loaded.getWeights()[0].dataSync()), Array.from(model.getWeights()[0].dataSync()));
+    assert.deepEqual(
+      Array.from(loaded.getWeights()[0].dataSync()),
+      Array.from(model.getWeights()[0].dataSync()),
+    );
   });
 });

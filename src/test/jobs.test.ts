@@ -24,8 +24,14 @@ function tinyJob(cacheDir: string, name: string, overrides: Partial<GanJob> = {}
   return {
     cacheDir,
     name,
-    generator: { builder: "buildMlpGenerator", args: { latentSize: 8, hiddenUnits: [16], seed: 1 } },
-    discriminator: { builder: "buildMlpDiscriminator", args: { hiddenUnits: [16], leakyAlpha: 0.2, seed: 2 } },
+    generator: {
+      builder: "buildMlpGenerator",
+      args: { latentSize: 8, hiddenUnits: [16], seed: 1 },
+    },
+    discriminator: {
+      builder: "buildMlpDiscriminator",
+      args: { hiddenUnits: [16], leakyAlpha: 0.2, seed: 2 },
+    },
     gan: { learningRate: 1e-3, beta1: 0.5, seed: 3 },
     data: { layout: "flat", seed: 4 },
     batches: { batchSize: 16, seed: 5 },
@@ -35,13 +41,20 @@ function tinyJob(cacheDir: string, name: string, overrides: Partial<GanJob> = {}
   };
 }
 
-const weightsOf = (model: tf.LayersModel) => model.getWeights().flatMap((w) => Array.from(w.dataSync()));
+const weightsOf = (model: tf.LayersModel) =>
+  model.getWeights().flatMap((w) => Array.from(w.dataSync()));
 
 describe("GAN jobs", () => {
   it("build their networks from builder names and arguments, and refuse an unknown builder by name", () => {
-    const g = buildModel({ builder: "buildMlpGenerator", args: { latentSize: 8, hiddenUnits: [16], seed: 1 } });
+    const g = buildModel({
+      builder: "buildMlpGenerator",
+      args: { latentSize: 8, hiddenUnits: [16], seed: 1 },
+    });
     assert.deepEqual(g.outputs[0].shape, [null, 784]);
-    assert.throws(() => buildModel({ builder: "buildResNet", args: {} } as never), /unknown builder "buildResNet"/);
+    assert.throws(
+      () => buildModel({ builder: "buildResNet", args: {} } as never),
+      /unknown builder "buildResNet"/,
+    );
   });
 
   it("train once, then load the same weights, averaged weights and history from the cache", async () => {
@@ -68,7 +81,10 @@ describe("GAN jobs", () => {
     // The same job written with its fields in another order is the same job.
     const job = tinyJob(cacheDir, "tiny");
     const reordered = Object.fromEntries(
-      Object.entries({ ...job, gan: Object.fromEntries(Object.entries(job.gan).reverse()) }).reverse(),
+      Object.entries({
+        ...job,
+        gan: Object.fromEntries(Object.entries(job.gan).reverse()),
+      }).reverse(),
     ) as unknown as GanJob;
     assert.equal((await runGanJob(reordered)).fromCache, true);
     const longer = await runGanJob(tinyJob(cacheDir, "tiny", { steps: 31 }));
@@ -94,14 +110,19 @@ describe("GAN jobs", () => {
       background.status().map((line) => line.replace(/ in \d+ s$/, "")),
       ["a: 30 of 30 steps, done", "b: 30 of 30 steps, done", "c: 20 of 20 steps, done"],
     );
-    assert.equal(process.listenerCount("exit"), exitListeners, "the exit listener is removed when the jobs end");
+    assert.equal(
+      process.listenerCount("exit"),
+      exitListeners,
+      "the exit listener is removed when the jobs end",
+    );
     const loaded = await runGanJob(jobs[0]);
     assert.equal(loaded.fromCache, true);
     const local = await runGanJob(tinyJob(here, "a"));
     // One TensorFlow thread there, two here: the same arithmetic up to the order of float sums.
     loaded.history.forEach((m, i) => {
       assert.ok(
-        Math.abs(m.dLoss - local.history[i].dLoss) < 1e-3 && Math.abs(m.gLoss - local.history[i].gLoss) < 1e-3,
+        Math.abs(m.dLoss - local.history[i].dLoss) < 1e-3 &&
+          Math.abs(m.gLoss - local.history[i].gLoss) < 1e-3,
         `step ${i + 1}: ${m.dLoss}, ${m.gLoss} there vs ${local.history[i].dLoss}, ${local.history[i].gLoss} here`,
       );
     });
@@ -118,18 +139,47 @@ describe("GAN jobs", () => {
       ring: { modes: 8, radius: 2, sd: 0.02 },
       generators: [1, 2].map((seed) => ({
         builder: "buildMlpGenerator" as const,
-        args: { latentSize: 8, hiddenUnits: [16], outputSize: 2, outputActivation: "linear" as const, seed },
+        args: {
+          latentSize: 8,
+          hiddenUnits: [16],
+          outputSize: 2,
+          outputActivation: "linear" as const,
+          seed,
+        },
       })),
       discriminators: [3, 4].map((seed) => ({
         builder: "buildMlpDiscriminator" as const,
         args: { inputSize: 2, hiddenUnits: [16], activation: "tanh" as const, seed },
       })),
       groups: [
-        { name: "GAN, Adam", objective: NON_SATURATING.spec, generatorOptimizer: adam, discriminatorOptimizer: adam },
-        { name: "LSGAN, Adam", objective: LEAST_SQUARES.spec, generatorOptimizer: adam, discriminatorOptimizer: adam },
-        { name: "GAN, RMSProp", objective: NON_SATURATING.spec, generatorOptimizer: rms, discriminatorOptimizer: rms },
+        {
+          name: "GAN, Adam",
+          objective: NON_SATURATING.spec,
+          generatorOptimizer: adam,
+          discriminatorOptimizer: adam,
+        },
+        {
+          name: "LSGAN, Adam",
+          objective: LEAST_SQUARES.spec,
+          generatorOptimizer: adam,
+          discriminatorOptimizer: adam,
+        },
+        {
+          name: "GAN, RMSProp",
+          objective: NON_SATURATING.spec,
+          generatorOptimizer: rms,
+          discriminatorOptimizer: rms,
+        },
       ],
-      settings: { steps: 30, batchSize: 16, latentSize: 8, seed: 5, checkEvery: 10, checkSamples: 40, recordEvery: 5 },
+      settings: {
+        steps: 30,
+        batchSize: 16,
+        latentSize: 8,
+        seed: 5,
+        checkEvery: 10,
+        checkSamples: 40,
+        recordEvery: 5,
+      },
     };
     const background = startBackgroundTraining([job], { processes: 1 });
     await background.done;
@@ -141,7 +191,14 @@ describe("GAN jobs", () => {
     assert.equal(loaded.fromCache, true);
     assert.deepEqual(
       loaded.runs.map((r) => `${r.group} ${r.seed}`),
-      ["GAN, Adam 0", "GAN, Adam 1", "LSGAN, Adam 0", "LSGAN, Adam 1", "GAN, RMSProp 0", "GAN, RMSProp 1"],
+      [
+        "GAN, Adam 0",
+        "GAN, Adam 1",
+        "LSGAN, Adam 0",
+        "LSGAN, Adam 1",
+        "GAN, RMSProp 0",
+        "GAN, RMSProp 1",
+      ],
     );
     assert.deepEqual(
       loaded.runs[0].checks.map((c) => c.step),
@@ -153,7 +210,9 @@ describe("GAN jobs", () => {
   it("report a job that fails in its process, with its error, and refuse two jobs of one name", async () => {
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "gan-jobs-"));
     const broken = tinyJob(cacheDir, "broken", { batches: { batchSize: 20000, seed: 5 } });
-    const background = startBackgroundTraining([broken, tinyJob(cacheDir, "after")], { processes: 1 });
+    const background = startBackgroundTraining([broken, tinyJob(cacheDir, "after")], {
+      processes: 1,
+    });
     await assert.rejects(
       background.done,
       /background job broken failed \(exit status 1\):[\s\S]*batchSize 20000 is larger than the data/,
@@ -174,13 +233,24 @@ describe("training cache keys", () => {
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), "gan-code-"));
     for (const file of fs.readdirSync(lib).filter((f) => f.endsWith(".js")))
       fs.copyFileSync(path.join(lib, file), path.join(copy, file));
-    assert.equal(trainingCodeVersion(copy), trainingCodeVersion(lib), "the same code, the same version");
+    assert.equal(
+      trainingCodeVersion(copy),
+      trainingCodeVersion(lib),
+      "the same code, the same version",
+    );
     const changed = fs.mkdtempSync(path.join(os.tmpdir(), "gan-code-"));
-    for (const file of fs.readdirSync(copy)) fs.copyFileSync(path.join(copy, file), path.join(changed, file));
+    for (const file of fs.readdirSync(copy))
+      fs.copyFileSync(path.join(copy, file), path.join(changed, file));
     fs.appendFileSync(path.join(changed, "optimizer.js"), "\n// a change to LeanAdam\n");
     assert.notEqual(trainingCodeVersion(changed), trainingCodeVersion(lib));
-    const g = buildModel({ builder: "buildMlpGenerator", args: { latentSize: 8, hiddenUnits: [16], seed: 1 } });
-    const d = buildModel({ builder: "buildMlpDiscriminator", args: { hiddenUnits: [16], leakyAlpha: 0.2, seed: 2 } });
+    const g = buildModel({
+      builder: "buildMlpGenerator",
+      args: { latentSize: 8, hiddenUnits: [16], seed: 1 },
+    });
+    const d = buildModel({
+      builder: "buildMlpDiscriminator",
+      args: { hiddenUnits: [16], leakyAlpha: 0.2, seed: 2 },
+    });
     const key = (codeVersion?: string) =>
       trainingCachePath({
         cacheDir: "data",
@@ -200,7 +270,13 @@ describe("training cache keys", () => {
     const g = buildModel(job.generator);
     const d = buildModel(job.discriminator);
     const { cacheDir: _dir, name: _name, ...settings } = job;
-    const entry = trainingCachePath({ cacheDir, name: "left", settings, generator: g, discriminator: d });
+    const entry = trainingCachePath({
+      cacheDir,
+      name: "left",
+      settings,
+      generator: g,
+      discriminator: d,
+    });
     fs.mkdirSync(`${entry}.partial-999999999`, { recursive: true }); // no such process
     await runGanJob(job);
     assert.deepEqual(fs.readdirSync(cacheDir), [path.basename(entry)]);

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
 
-import { assertNoTensorLeaks, checkTensorLeaks, stopWatchingTensorLeaks, tf, watchTensorLeaks } from "../lib";
+import {
+  assertNoTensorLeaks,
+  checkTensorLeaks,
+  stopWatchingTensorLeaks,
+  tf,
+  watchTensorLeaks,
+} from "../lib";
 
 /** Makes `count` tensors [3, 5] and drops them without dispose(): a leak. */
 function leak(count: number): void {
@@ -18,7 +24,10 @@ describe("tensor leak watch", () => {
     // Each iteration drops two tensors: the zeros and the sum.
     assert.equal(report.leaked, 8);
     assert.deepEqual(report.kinds, ["8 × float32[3,5]"]);
-    await assert.rejects(assertNoTensorLeaks(), /8 tensor\(s\) leaked .*8 × float32\[3,5\].*tf\.tidy/);
+    await assert.rejects(
+      assertNoTensorLeaks(),
+      /8 tensor\(s\) leaked .*8 × float32\[3,5\].*tf\.tidy/,
+    );
   });
 
   it("does not count disposed tensors, tidy's temporaries, or tensors still referenced", async () => {

@@ -34,7 +34,11 @@ describe("trainGanLive", () => {
     const [plain, live] = [tinyGan(), tinyGan()];
     // The optimisers' state appears at the first step: what trainGan keeps is what the live loop may keep.
     const plainBefore = tf.memory().numTensors;
-    const expected = trainGan({ gan: plain, batches: createBatchStream(data, { batchSize: 8, seed: 4 }), steps: 6 });
+    const expected = trainGan({
+      gan: plain,
+      batches: createBatchStream(data, { batchSize: 8, seed: 4 }),
+      steps: 6,
+    });
     const kept = tf.memory().numTensors - plainBefore;
     const noise = tf.randomNormal([4, 8], 0, 1, "float32", 5) as tf.Tensor2D;
     let draws = 0;
@@ -52,7 +56,11 @@ describe("trainGanLive", () => {
       },
       onStep: ({ step }) => seen.push(step),
     });
-    assert.equal(tf.memory().numTensors - before, kept, "tensors left behind by the loop or its drawings");
+    assert.equal(
+      tf.memory().numTensors - before,
+      kept,
+      "tensors left behind by the loop or its drawings",
+    );
     assert.deepEqual(history, expected);
     assert.deepEqual(seen, [1, 2, 3, 4, 5, 6]);
     assert.equal(draws, 6 / 2 + 1);

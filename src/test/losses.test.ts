@@ -33,15 +33,26 @@ describe("GAN costs from logits", () => {
   it("binary cross-entropy matches −y·log σ(s) − (1 − y)·log(1 − σ(s))", () => {
     const labels = [1, 0, 1];
     const expected = mean(
-      real.map((s, i) => -(labels[i] * Math.log(sigmoid(s)) + (1 - labels[i]) * Math.log(1 - sigmoid(s)))),
+      real.map(
+        (s, i) => -(labels[i] * Math.log(sigmoid(s)) + (1 - labels[i]) * Math.log(1 - sigmoid(s))),
+      ),
     );
-    close(binaryCrossEntropyFromLogits(tf.tensor(real), tf.tensor(labels)).arraySync(), expected, "BCE");
+    close(
+      binaryCrossEntropyFromLogits(tf.tensor(real), tf.tensor(labels)).arraySync(),
+      expected,
+      "BCE",
+    );
   });
 
   it("J(D) = −½ E log D(x) − ½ E log(1 − D(G(z)))", () => {
     const expected =
-      -0.5 * mean(real.map((s) => Math.log(sigmoid(s)))) - 0.5 * mean(fake.map((s) => Math.log(1 - sigmoid(s))));
-    close(discriminatorCost(tf.tensor2d(real, [3, 1]), tf.tensor2d(fake, [3, 1])).arraySync(), expected, "J(D)");
+      -0.5 * mean(real.map((s) => Math.log(sigmoid(s)))) -
+      0.5 * mean(fake.map((s) => Math.log(1 - sigmoid(s))));
+    close(
+      discriminatorCost(tf.tensor2d(real, [3, 1]), tf.tensor2d(fake, [3, 1])).arraySync(),
+      expected,
+      "J(D)",
+    );
   });
 
   it("J(D) equals the mean of the two binary cross-entropies", () => {
@@ -54,13 +65,25 @@ describe("GAN costs from logits", () => {
   });
 
   it("is log 2 for both players when D answers ½ everywhere", () => {
-    close(discriminatorCost(tf.zeros([4, 1]), tf.zeros([4, 1])).arraySync(), Math.log(2), "J(D) at equilibrium");
-    close(generatorCost("non-saturating", tf.zeros([4, 1])).arraySync(), 0.5 * Math.log(2), "non-saturating J(G)");
+    close(
+      discriminatorCost(tf.zeros([4, 1]), tf.zeros([4, 1])).arraySync(),
+      Math.log(2),
+      "J(D) at equilibrium",
+    );
+    close(
+      generatorCost("non-saturating", tf.zeros([4, 1])).arraySync(),
+      0.5 * Math.log(2),
+      "non-saturating J(G)",
+    );
   });
 
   it("the minimax and non-saturating generator costs match their formulas", () => {
     const f = tf.tensor2d(fake, [3, 1]);
-    close(generatorCost("minimax", f).arraySync(), 0.5 * mean(fake.map((s) => Math.log(1 - sigmoid(s)))), "minimax");
+    close(
+      generatorCost("minimax", f).arraySync(),
+      0.5 * mean(fake.map((s) => Math.log(1 - sigmoid(s)))),
+      "minimax",
+    );
     close(
       generatorCost("non-saturating", f).arraySync(),
       -0.5 * mean(fake.map((s) => Math.log(sigmoid(s)))),
@@ -89,7 +112,11 @@ describe("GAN costs from logits", () => {
 
   it("minimax and non-saturating share D's cost; D's verdict is the mean probability σ(s)", () => {
     const [r, f] = [tf.tensor2d(real, [3, 1]), tf.tensor2d(fake, [3, 1])];
-    close(MINIMAX.discriminatorCost(r, f).arraySync(), NON_SATURATING.discriminatorCost(r, f).arraySync(), "same J(D)");
+    close(
+      MINIMAX.discriminatorCost(r, f).arraySync(),
+      NON_SATURATING.discriminatorCost(r, f).arraySync(),
+      "same J(D)",
+    );
     close(NON_SATURATING.meanVerdict(r).arraySync(), mean(real.map(sigmoid)), "verdict");
   });
 
@@ -106,9 +133,20 @@ describe("least-squares costs", () => {
     const { lsDiscriminatorCost, lsGeneratorCost } = await import("../lib");
     const real = [0.9, 0.2, 1.4];
     const fake = [-0.5, 0.1, 0.3];
-    const d = lsDiscriminatorCost(tf.tensor2d(real, [3, 1]), tf.tensor2d(fake, [3, 1]), { a: -1, b: 1 }).arraySync();
-    close(d, 0.5 * mean(real.map((v) => (v - 1) ** 2)) + 0.5 * mean(fake.map((v) => (v + 1) ** 2)), "LS J(D)");
-    close(lsGeneratorCost(tf.tensor2d(fake, [3, 1]), 0).arraySync(), 0.5 * mean(fake.map((v) => v * v)), "LS J(G)");
+    const d = lsDiscriminatorCost(tf.tensor2d(real, [3, 1]), tf.tensor2d(fake, [3, 1]), {
+      a: -1,
+      b: 1,
+    }).arraySync();
+    close(
+      d,
+      0.5 * mean(real.map((v) => (v - 1) ** 2)) + 0.5 * mean(fake.map((v) => (v + 1) ** 2)),
+      "LS J(D)",
+    );
+    close(
+      lsGeneratorCost(tf.tensor2d(fake, [3, 1]), 0).arraySync(),
+      0.5 * mean(fake.map((v) => v * v)),
+      "LS J(G)",
+    );
     close(
       generatorCost("least-squares", tf.tensor2d(fake, [3, 1])).arraySync(),
       0.5 * mean(fake.map((v) => (v - 1) ** 2)),
@@ -120,11 +158,24 @@ describe("least-squares costs", () => {
 describe("objectives as data", () => {
   it("rebuild from their spec into objectives that compute the same costs", () => {
     const [r, f] = [tf.tensor2d([0.9, -0.3], [2, 1]), tf.tensor2d([0.2, 1.7], [2, 1])];
-    for (const objective of [MINIMAX, NON_SATURATING, LEAST_SQUARES, leastSquaresObjective({ a: -1, b: 1, c: 0 })]) {
+    for (const objective of [
+      MINIMAX,
+      NON_SATURATING,
+      LEAST_SQUARES,
+      leastSquaresObjective({ a: -1, b: 1, c: 0 }),
+    ]) {
       const copy = createObjective(JSON.parse(JSON.stringify(objective.spec)));
       assert.equal(copy.name, objective.name);
-      close(copy.discriminatorCost(r, f).arraySync(), objective.discriminatorCost(r, f).arraySync(), objective.name);
-      close(copy.generatorCost(f).arraySync(), objective.generatorCost(f).arraySync(), objective.name);
+      close(
+        copy.discriminatorCost(r, f).arraySync(),
+        objective.discriminatorCost(r, f).arraySync(),
+        objective.name,
+      );
+      close(
+        copy.generatorCost(f).arraySync(),
+        objective.generatorCost(f).arraySync(),
+        objective.name,
+      );
       close(copy.meanVerdict(r).arraySync(), objective.meanVerdict(r).arraySync(), objective.name);
     }
   });
@@ -132,14 +183,24 @@ describe("objectives as data", () => {
   it("least squares uses its own targets: J(G) = ½E(D(G(z)) − c)², verdict = mean raw output", () => {
     const objective = leastSquaresObjective({ a: -1, b: 1, c: 0 });
     assert.equal(objective.name, "least squares (-1, 1, 0)");
-    close(objective.generatorCost(tf.tensor2d([2, -1], [2, 1])).arraySync(), (0.5 * (4 + 1)) / 2, "J(G) with c = 0");
+    close(
+      objective.generatorCost(tf.tensor2d([2, -1], [2, 1])).arraySync(),
+      (0.5 * (4 + 1)) / 2,
+      "J(G) with c = 0",
+    );
     close(objective.meanVerdict(tf.tensor2d([2, -1], [2, 1])).arraySync(), 0.5, "verdict");
   });
 
   it("name what is wrong with bad targets or an unknown spec", () => {
-    assert.throws(() => leastSquaresObjective({ a: 0, b: NaN, c: 1 }), /targets.b must be a finite number, got NaN/);
+    assert.throws(
+      () => leastSquaresObjective({ a: 0, b: NaN, c: 1 }),
+      /targets.b must be a finite number, got NaN/,
+    );
     assert.throws(() => leastSquaresObjective({ a: 1, b: 1, c: 1 }), /needs a != b .*a = b = 1/);
-    assert.throws(() => createObjective({ kind: "wgan" } as never), /unknown objective \{"kind":"wgan"\}/);
+    assert.throws(
+      () => createObjective({ kind: "wgan" } as never),
+      /unknown objective \{"kind":"wgan"\}/,
+    );
     assert.throws(() => createObjective(undefined as never), /unknown objective undefined/);
   });
 });

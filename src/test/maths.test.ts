@@ -42,13 +42,21 @@ describe("grids and quadrature", () => {
     );
     const wide = makeGrid(-20, 20, 8001);
     close(integrate(gaussianDensity(wide.xs, 1, 2), wide.step), 1, 1e-9, "Gaussian mass");
-    close(integrate(normalizeDensity(uniformDensity(wide.xs, -1, 2), wide.step), wide.step), 1, 1e-12, "uniform mass");
+    close(
+      integrate(normalizeDensity(uniformDensity(wide.xs, -1, 2), wide.step), wide.step),
+      1,
+      1e-12,
+      "uniform mass",
+    );
   });
 
   it("rejects bad grids and densities", () => {
     assert.throws(() => makeGrid(1, 1, 10), /stop must be greater than start, got \[1, 1\]/);
     assert.throws(() => makeGrid(0, 1, 1), /count must be an integer >= 2, got 1/);
-    assert.throws(() => gaussianDensity(new Float64Array(3), 0, 0), /std must be a finite number > 0, got 0/);
+    assert.throws(
+      () => gaussianDensity(new Float64Array(3), 0, 0),
+      /std must be a finite number > 0, got 0/,
+    );
     assert.throws(() => normalizeDensity(new Float64Array(3), 1), /integral is 0/);
   });
 });
@@ -79,7 +87,10 @@ describe("the LSGAN derivation", () => {
     const coding = { a: -1, b: 1 };
     const cost = (d: Float64Array) =>
       integrate(
-        xs.map((_, i) => 0.5 * pData[i] * (d[i] - coding.b) ** 2 + 0.5 * pGen[i] * (d[i] - coding.a) ** 2),
+        xs.map(
+          (_, i) =>
+            0.5 * pData[i] * (d[i] - coding.b) ** 2 + 0.5 * pGen[i] * (d[i] - coding.a) ** 2,
+        ),
         step,
       );
     const dStar = optimalLsDiscriminator(pData, pGen, coding);
@@ -154,25 +165,59 @@ describe("bad inputs", () => {
     const negative = withValue(pGen, 17, -0.002);
     const message = /pGen\[17\] is -0\.002; a density must be >= 0/;
     assert.throws(() => optimalLsDiscriminator(pData, negative, coding), message);
-    assert.throws(() => lsGeneratorCriterion(pData, negative, new Float64Array(xs.length), 0, step), message);
+    assert.throws(
+      () => lsGeneratorCriterion(pData, negative, new Float64Array(xs.length), 0, step),
+      message,
+    );
     assert.throws(() => lsCriterionAtOptimum(pData, negative, coding, step), message);
-    assert.throws(() => lsCriterionAtOptimum(withValue(pData, 3, -1), pGen, coding, step), /pData\[3\] is -1;/);
-    assert.throws(() => pearsonChiSquare([0, 0.5, 0.5, 0], [0, -0.25, 0.75, 0], 1), /q\[1\] is -0\.25; a density/);
-    assert.throws(() => pearsonChiSquare([0, -0.5, 0.5, 0], [0, 0.25, 0.75, 0], 1), /p\[1\] is -0\.5; a density/);
-    assert.throws(() => normalizeDensity(Float64Array.from([0, 1, -0.5, 1]), 1), /values\[2\] is -0\.5;/);
+    assert.throws(
+      () => lsCriterionAtOptimum(withValue(pData, 3, -1), pGen, coding, step),
+      /pData\[3\] is -1;/,
+    );
+    assert.throws(
+      () => pearsonChiSquare([0, 0.5, 0.5, 0], [0, -0.25, 0.75, 0], 1),
+      /q\[1\] is -0\.25; a density/,
+    );
+    assert.throws(
+      () => pearsonChiSquare([0, -0.5, 0.5, 0], [0, 0.25, 0.75, 0], 1),
+      /p\[1\] is -0\.5; a density/,
+    );
+    assert.throws(
+      () => normalizeDensity(Float64Array.from([0, 1, -0.5, 1]), 1),
+      /values\[2\] is -0\.5;/,
+    );
   });
 
   it("non-finite values are rejected with the argument, the index and the value", () => {
-    const message = (name: string, value: string) => new RegExp(`${name}\\[5\\] is ${value}; values must be finite`);
+    const message = (name: string, value: string) =>
+      new RegExp(`${name}\\[5\\] is ${value}; values must be finite`);
     assert.throws(() => integrate(withValue(pData, 5, NaN), step), message("values", "NaN"));
-    assert.throws(() => gaussianDensity(withValue(xs, 5, Infinity), 0, 1), message("xs", "Infinity"));
+    assert.throws(
+      () => gaussianDensity(withValue(xs, 5, Infinity), 0, 1),
+      message("xs", "Infinity"),
+    );
     assert.throws(() => uniformDensity(withValue(xs, 5, NaN), -1, 1), message("xs", "NaN"));
-    assert.throws(() => normalizeDensity(withValue(pData, 5, Infinity), step), message("values", "Infinity"));
-    assert.throws(() => optimalLsDiscriminator(withValue(pData, 5, NaN), pGen, coding), message("pData", "NaN"));
-    assert.throws(() => lsCriterionAtOptimum(pData, withValue(pGen, 5, NaN), coding, step), message("pGen", "NaN"));
+    assert.throws(
+      () => normalizeDensity(withValue(pData, 5, Infinity), step),
+      message("values", "Infinity"),
+    );
+    assert.throws(
+      () => optimalLsDiscriminator(withValue(pData, 5, NaN), pGen, coding),
+      message("pData", "NaN"),
+    );
+    assert.throws(
+      () => lsCriterionAtOptimum(pData, withValue(pGen, 5, NaN), coding, step),
+      message("pGen", "NaN"),
+    );
     const badD = withValue(new Float64Array(xs.length), 5, -Infinity);
-    assert.throws(() => lsGeneratorCriterion(pData, pGen, badD, 0, step), message("discriminator", "-Infinity"));
-    assert.throws(() => pearsonChiSquare(withValue(pGen, 5, NaN), pData, step), message("p", "NaN"));
+    assert.throws(
+      () => lsGeneratorCriterion(pData, pGen, badD, 0, step),
+      message("discriminator", "-Infinity"),
+    );
+    assert.throws(
+      () => pearsonChiSquare(withValue(pGen, 5, NaN), pData, step),
+      message("p", "NaN"),
+    );
     assert.throws(() => addArrays(pData, withValue(pGen, 5, NaN)), message("y", "NaN"));
     assert.throws(() => scaleArray(withValue(pGen, 5, Infinity), 2), message("x", "Infinity"));
   });
@@ -181,11 +226,26 @@ describe("bad inputs", () => {
     assert.throws(() => integrate(pData, 0), /step must be a finite number > 0, got 0/);
     assert.throws(() => integrate(pData, NaN), /step must be a finite number > 0, got NaN/);
     assert.throws(() => integrate([1], 1), /values must have at least 2 grid points, got 1/);
-    assert.throws(() => pearsonChiSquare(pGen, pData, -step), /step must be a finite number > 0, got -0\.05/);
-    assert.throws(() => lsCriterionAtOptimum(pData, pGen, { a: -1, b: NaN, c: 0 }, step), /b must be a finite/);
-    assert.throws(() => lsGeneratorCriterion(pData, pGen, pData, Infinity, step), /c must be a finite number/);
-    assert.throws(() => optimalLsDiscriminator(pData, pGen, { a: NaN, b: 1 }), /a must be a finite number, got NaN/);
-    assert.throws(() => uniformDensity(xs, 0, Infinity), /high must be a finite number, got Infinity/);
+    assert.throws(
+      () => pearsonChiSquare(pGen, pData, -step),
+      /step must be a finite number > 0, got -0\.05/,
+    );
+    assert.throws(
+      () => lsCriterionAtOptimum(pData, pGen, { a: -1, b: NaN, c: 0 }, step),
+      /b must be a finite/,
+    );
+    assert.throws(
+      () => lsGeneratorCriterion(pData, pGen, pData, Infinity, step),
+      /c must be a finite number/,
+    );
+    assert.throws(
+      () => optimalLsDiscriminator(pData, pGen, { a: NaN, b: 1 }),
+      /a must be a finite number, got NaN/,
+    );
+    assert.throws(
+      () => uniformDensity(xs, 0, Infinity),
+      /high must be a finite number, got Infinity/,
+    );
     assert.throws(() => scaleArray(pGen, NaN), /factor must be a finite number, got NaN/);
   });
 
@@ -198,14 +258,23 @@ describe("bad inputs", () => {
       () => lsGeneratorCriterion(pData, pGen, new Float64Array(400), 0, step),
       /pData and discriminator must be on the same grid, got 401 and 400 points/,
     );
-    assert.throws(() => pearsonChiSquare(pData, short, step), /p and q must be on the same grid, got 401 and 400/);
-    assert.throws(() => addArrays(pData, short), /x and y must be on the same grid, got 401 and 400/);
+    assert.throws(
+      () => pearsonChiSquare(pData, short, step),
+      /p and q must be on the same grid, got 401 and 400/,
+    );
+    assert.throws(
+      () => addArrays(pData, short),
+      /x and y must be on the same grid, got 401 and 400/,
+    );
   });
 
   it("where the maths assumes probability densities, their mass must be 1 within DENSITY_MASS_TOLERANCE", () => {
     assert.equal(DENSITY_MASS_TOLERANCE, 1e-3);
     const doubled = scaleArray(pGen, 2);
-    assert.throws(() => lsCriterionAtOptimum(pData, doubled, coding, step), /pGen integrates to 2 on this grid/);
+    assert.throws(
+      () => lsCriterionAtOptimum(pData, doubled, coding, step),
+      /pGen integrates to 2 on this grid/,
+    );
     const unnormalised = uniformDensity(xs, -2, 2).map((v) => v * 4); // mass 4.05 by the trapezoid rule
     assert.throws(
       () => lsGeneratorCriterion(unnormalised, pGen, pData, 0, step),
@@ -229,7 +298,12 @@ describe("bad inputs", () => {
     // Notebook 04: grid [−10, 10], 8001 points.
     const nb04 = makeGrid(-10, 10, 8001);
     const [pd4, pg4] = [gaussianDensity(nb04.xs, -1, 1), gaussianDensity(nb04.xs, 1.5, 0.7)];
-    for (const abc of [coding, { a: 0, b: 1, c: 1 }, { a: 0.3, b: 2, c: 0.5 }, { a: 2, b: -1, c: 4 }]) {
+    for (const abc of [
+      coding,
+      { a: 0, b: 1, c: 1 },
+      { a: 0.3, b: 2, c: 0.5 },
+      { a: 2, b: -1, c: 4 },
+    ]) {
       const rewritten = lsCriterionAtOptimum(pd4, pg4, abc, nb04.step);
       const dStar = optimalLsDiscriminator(pd4, pg4, abc);
       const byDefinition = lsGeneratorCriterion(pd4, pg4, dStar, abc.c, nb04.step);
@@ -238,7 +312,8 @@ describe("bad inputs", () => {
     // Notebook 05: grid [−15, 15], 12001 points; the widest and most shifted Gaussians lose the most mass.
     const nb05 = makeGrid(-15, 15, 12001);
     const normal = (mean: number, std: number) => gaussianDensity(nb05.xs, mean, std);
-    const uniform = (low: number, high: number) => normalizeDensity(uniformDensity(nb05.xs, low, high), nb05.step);
+    const uniform = (low: number, high: number) =>
+      normalizeDensity(uniformDensity(nb05.xs, low, high), nb05.step);
     const pairs = [
       [normal(0, 1), normal(0.5, 1.2)],
       [normal(-2, 1), normal(2, 1)],
@@ -248,7 +323,8 @@ describe("bad inputs", () => {
       [normal(0, 1), normal(8, 1)],
     ];
     for (const [pd, pg] of pairs) {
-      for (const density of [pd, pg]) assert.ok(Math.abs(integrate(density, nb05.step) - 1) < 1.3e-12);
+      for (const density of [pd, pg])
+        assert.ok(Math.abs(integrate(density, nb05.step) - 1) < 1.3e-12);
       const chi2 = pearsonChiSquare(scaleArray(pg, 2), addArrays(pd, pg), nb05.step);
       close(lsCriterionAtOptimum(pd, pg, coding, nb05.step), chi2, 1e-6, "2C(G) = χ²");
     }

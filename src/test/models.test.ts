@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { buildMlpDiscriminator, buildMlpGenerator, countParameters, orthogonalInit, tf } from "../lib";
+import {
+  buildMlpDiscriminator,
+  buildMlpGenerator,
+  countParameters,
+  orthogonalInit,
+  tf,
+} from "../lib";
 
 describe("MLP models", () => {
   it("the generator maps [batch, latent] to [batch, 784] in (−1, 1)", () => {
@@ -56,15 +62,20 @@ describe("MLP options (notebook 07)", () => {
       "g_dense2:Dense(relu)",
       "g_out:Dense(tanh)",
     ]);
-    assert.deepEqual(layers(buildMlpDiscriminator({ hiddenUnits: [8], leakyAlpha: 0.2, seed: 1 })), [
-      "d_dense1:Dense(linear)",
-      "d_leaky1:LeakyReLU",
-      "d_logit:Dense(linear)",
-    ]);
+    assert.deepEqual(
+      layers(buildMlpDiscriminator({ hiddenUnits: [8], leakyAlpha: 0.2, seed: 1 })),
+      ["d_dense1:Dense(linear)", "d_leaky1:LeakyReLU", "d_logit:Dense(linear)"],
+    );
   });
 
   it("BatchNorm in G: dense → BatchNorm → activation in every hidden layer, none on the output", () => {
-    const g = buildMlpGenerator({ latentSize: 4, hiddenUnits: [8, 8], activation: "tanh", batchNorm: true, seed: 1 });
+    const g = buildMlpGenerator({
+      latentSize: 4,
+      hiddenUnits: [8, 8],
+      activation: "tanh",
+      batchNorm: true,
+      seed: 1,
+    });
     assert.deepEqual(layers(g), [
       "g_dense1:Dense(linear)",
       "g_bn1:FusedBatchNormalization",
@@ -77,7 +88,12 @@ describe("MLP options (notebook 07)", () => {
   });
 
   it("BatchNorm in D: in every hidden layer but the first, which sees the data", () => {
-    const d = buildMlpDiscriminator({ hiddenUnits: [8, 8, 8], leakyAlpha: 0.2, batchNorm: true, seed: 1 });
+    const d = buildMlpDiscriminator({
+      hiddenUnits: [8, 8, 8],
+      leakyAlpha: 0.2,
+      batchNorm: true,
+      seed: 1,
+    });
     assert.deepEqual(layers(d), [
       "d_dense1:Dense(linear)",
       "d_leaky1:LeakyReLU",
@@ -101,14 +117,35 @@ describe("MLP options (notebook 07)", () => {
       kernelInit: orthogonalInit(1.4),
       seed: 2,
     });
-    const d = buildMlpDiscriminator({ inputSize: 2, hiddenUnits: [32, 32], activation: "tanh", seed: 3 });
-    assert.deepEqual(layers(g), ["g_dense1:Dense(tanh)", "g_dense2:Dense(tanh)", "g_out:Dense(linear)"]);
-    assert.deepEqual(layers(d), ["d_dense1:Dense(tanh)", "d_dense2:Dense(tanh)", "d_logit:Dense(linear)"]);
-    const points = tf.tidy(() => g.predict(tf.randomNormal([256, 16], 0, 1, "float32", 4)) as tf.Tensor);
+    const d = buildMlpDiscriminator({
+      inputSize: 2,
+      hiddenUnits: [32, 32],
+      activation: "tanh",
+      seed: 3,
+    });
+    assert.deepEqual(layers(g), [
+      "g_dense1:Dense(tanh)",
+      "g_dense2:Dense(tanh)",
+      "g_out:Dense(linear)",
+    ]);
+    assert.deepEqual(layers(d), [
+      "d_dense1:Dense(tanh)",
+      "d_dense2:Dense(tanh)",
+      "d_logit:Dense(linear)",
+    ]);
+    const points = tf.tidy(
+      () => g.predict(tf.randomNormal([256, 16], 0, 1, "float32", 4)) as tf.Tensor,
+    );
     assert.deepEqual(points.shape, [256, 2]);
-    assert.ok((points.abs().max().arraySync() as number) > 1, "a linear output is not squashed into (−1, 1)");
+    assert.ok(
+      (points.abs().max().arraySync() as number) > 1,
+      "a linear output is not squashed into (−1, 1)",
+    );
     points.dispose();
-    assert.throws(() => buildMlpDiscriminator({ hiddenUnits: [4], seed: 1 }), /leakyAlpha is needed/);
+    assert.throws(
+      () => buildMlpDiscriminator({ hiddenUnits: [4], seed: 1 }),
+      /leakyAlpha is needed/,
+    );
   });
 
   it("orthogonalInit(gain): kernel columns orthogonal with norm gain (KᵀK = gain²·I), without a console warning", () => {
@@ -116,7 +153,12 @@ describe("MLP options (notebook 07)", () => {
     const warnings: unknown[] = [];
     console.warn = (...args: unknown[]) => warnings.push(args);
     try {
-      const g = buildMlpGenerator({ latentSize: 256, hiddenUnits: [128], kernelInit: orthogonalInit(1.4), seed: 5 });
+      const g = buildMlpGenerator({
+        latentSize: 256,
+        hiddenUnits: [128],
+        kernelInit: orthogonalInit(1.4),
+        seed: 5,
+      });
       const gram = tf.tidy(() => {
         const k = g.getWeights()[0];
         return tf
@@ -162,8 +204,13 @@ describe("conv models (the seed DCGAN)", () => {
   });
 
   it("trains as a GAN: one step each, D unchanged by the G step", async () => {
-    const { buildConvDiscriminator, buildConvGenerator, createGan, trainDiscriminatorStep, trainGeneratorStep } =
-      await import("../lib");
+    const {
+      buildConvDiscriminator,
+      buildConvGenerator,
+      createGan,
+      trainDiscriminatorStep,
+      trainGeneratorStep,
+    } = await import("../lib");
     const gan = createGan({
       generator: buildConvGenerator({ latentSize: 8, seed: 1 }),
       discriminator: buildConvDiscriminator({ leakyAlpha: 0.01, seed: 2 }),

@@ -37,11 +37,28 @@ function loadCells(): Cells {
   const notebook = JSON.parse(readFileSync(NOTEBOOK, "utf8")) as {
     cells: Array<{ cell_type: string; source: string | string[]; metadata: { tags?: string[] } }>;
   };
-  const tagged = notebook.cells.filter((c) => c.cell_type === "code" && (c.metadata.tags ?? []).includes(TAG));
-  const source = tagged.map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source)).join("\n");
-  const js = ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2020 } }).outputText;
-  const names = ["buildGenerator", "buildDiscriminator", "adam", "updateD", "updateG", "trainOneStep"];
-  const scope: Record<string, unknown> = { ...kit, settings: SETTINGS, console: { log: () => undefined } };
+  const tagged = notebook.cells.filter(
+    (c) => c.cell_type === "code" && (c.metadata.tags ?? []).includes(TAG),
+  );
+  const source = tagged
+    .map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source))
+    .join("\n");
+  const js = ts.transpileModule(source, {
+    compilerOptions: { target: ts.ScriptTarget.ES2020 },
+  }).outputText;
+  const names = [
+    "buildGenerator",
+    "buildDiscriminator",
+    "adam",
+    "updateD",
+    "updateG",
+    "trainOneStep",
+  ];
+  const scope: Record<string, unknown> = {
+    ...kit,
+    settings: SETTINGS,
+    console: { log: () => undefined },
+  };
   const run = new Function(...Object.keys(scope), `${js}\nreturn { ${names.join(", ")} };`);
   return run(...Object.values(scope)) as Cells;
 }
@@ -58,15 +75,27 @@ describe("notebook 01's cells against the helper", () => {
   const cells = loadCells();
 
   it("finds the cells it runs", () => {
-    for (const name of ["buildGenerator", "buildDiscriminator", "updateD", "updateG", "trainOneStep"]) {
+    for (const name of [
+      "buildGenerator",
+      "buildDiscriminator",
+      "updateD",
+      "updateG",
+      "trainOneStep",
+    ]) {
       assert.equal(typeof (cells as unknown as Record<string, unknown>)[name], "function", name);
     }
   });
 
   it("builds the helper's networks: same layers, parameters and initial weights for the same seed", () => {
     const pairs: Array<[tf.LayersModel, tf.LayersModel]> = [
-      [cells.buildGenerator(96, 5), kit.buildMlpGenerator({ latentSize: 96, hiddenUnits: [1024, 1024], seed: 5 })],
-      [cells.buildDiscriminator(6), kit.buildMlpDiscriminator({ hiddenUnits: [256, 256], leakyAlpha: 0.01, seed: 6 })],
+      [
+        cells.buildGenerator(96, 5),
+        kit.buildMlpGenerator({ latentSize: 96, hiddenUnits: [1024, 1024], seed: 5 }),
+      ],
+      [
+        cells.buildDiscriminator(6),
+        kit.buildMlpDiscriminator({ hiddenUnits: [256, 256], leakyAlpha: 0.01, seed: 6 }),
+      ],
     ];
     for (const [mine, helper] of pairs) {
       assert.equal(kit.formatModelSummary(mine), kit.formatModelSummary(helper));
@@ -101,7 +130,10 @@ describe("notebook 01's cells against the helper", () => {
     for (let step = 1; step <= 5; step++) {
       const real = batches.nextImages();
       const a = cells.trainOneStep(byHand, real);
-      const b = { ...kit.trainDiscriminatorStep(byHelper, real), ...kit.trainGeneratorStep(byHelper, 32) };
+      const b = {
+        ...kit.trainDiscriminatorStep(byHelper, real),
+        ...kit.trainGeneratorStep(byHelper, 32),
+      };
       real.dispose();
       assert.deepEqual(a, b, `step ${step}`);
       if (step === 1) tensorsAfterFirst = tf.memory().numTensors;
@@ -126,7 +158,9 @@ describe("notebook 01's cells against the helper", () => {
     };
     const snapshot = (m: tf.LayersModel) => m.getWeights().map((w) => w.clone());
     const changed = (before: tf.Tensor[], m: tf.LayersModel) =>
-      tf.tidy(() => Math.max(...m.getWeights().map((w, i) => tf.sub(w, before[i]).abs().max().dataSync()[0])));
+      tf.tidy(() =>
+        Math.max(...m.getWeights().map((w, i) => tf.sub(w, before[i]).abs().max().dataSync()[0])),
+      );
     const [g0, d0] = [snapshot(p.generator), snapshot(p.discriminator)];
     const real = tf.tidy(() => tf.randomUniform([16, 784], -1, 1, "float32", 3));
     const fake = tf.tidy(() => p.generator.predict(p.drawNoise(16)) as tf.Tensor);

@@ -3,7 +3,13 @@ import { describe, it } from "node:test";
 
 import { LeanAdam, LeanRmsProp, linearDecayFactor, tf } from "../lib";
 import { nativeOps } from "../lib/native";
-import { ADAM_RULE, createSlotUpdate, RMSPROP_RULE, type StepNumbers, type UpdateRule } from "../lib/updates";
+import {
+  ADAM_RULE,
+  createSlotUpdate,
+  RMSPROP_RULE,
+  type StepNumbers,
+  type UpdateRule,
+} from "../lib/updates";
 
 /** A small least-squares problem with three weight tensors of different shapes. */
 function makeProblem() {
@@ -16,7 +22,9 @@ function makeProblem() {
   const y = tf.randomNormal([16, 1], 0, 1, "float32", 5);
   const loss = () =>
     tf.mean(
-      tf.square(tf.sub(tf.matMul(tf.tanh(tf.add(tf.matMul(x, weights[0]), weights[1])), weights[2]), y)),
+      tf.square(
+        tf.sub(tf.matMul(tf.tanh(tf.add(tf.matMul(x, weights[0]), weights[1])), weights[2]), y),
+      ),
     ) as tf.Scalar;
   return { weights, loss };
 }
@@ -117,9 +125,18 @@ describe("LeanAdam", () => {
       await kernels(3, new LeanAdam({ learningRate: 0.1 })),
       await kernels(12, new LeanAdam({ learningRate: 0.1 })),
     ];
-    const [adam3, adam12] = [await kernels(3, tf.train.adam(0.1)), await kernels(12, tf.train.adam(0.1))];
-    assert.ok(lean3 > 0 && (lean12 - lean3) / 9 <= 3, `LeanAdam: ${lean3} kernels for 3 tensors, ${lean12} for 12`);
-    assert.ok((adam12 - adam3) / 9 >= 10, `tf.train.adam: ${adam3} kernels for 3 tensors, ${adam12} for 12`);
+    const [adam3, adam12] = [
+      await kernels(3, tf.train.adam(0.1)),
+      await kernels(12, tf.train.adam(0.1)),
+    ];
+    assert.ok(
+      lean3 > 0 && (lean12 - lean3) / 9 <= 3,
+      `LeanAdam: ${lean3} kernels for 3 tensors, ${lean12} for 12`,
+    );
+    assert.ok(
+      (adam12 - adam3) / 9 >= 10,
+      `tf.train.adam: ${adam3} kernels for 3 tensors, ${adam12} for 12`,
+    );
   });
 
   it("updates on native TensorFlow with its fused Adam kernel, one ResourceApplyAdam per weight tensor", () => {
@@ -133,7 +150,10 @@ describe("LeanAdam", () => {
     // A weight changed from outside between steps (e.g. setWeights) is taken over, not overwritten.
     ws[0].assign(tf.fill([4, 3], 5));
     optimizer.applyGradients(grads);
-    assert.ok(Math.abs(ws[0].dataSync()[0] - 4.9) < 1e-5, `w after an outside assign: ${ws[0].dataSync()[0]}`);
+    assert.ok(
+      Math.abs(ws[0].dataSync()[0] - 4.9) < 1e-5,
+      `w after an outside assign: ${ws[0].dataSync()[0]}`,
+    );
     optimizer.dispose();
   });
 
@@ -155,9 +175,18 @@ describe("LeanAdam", () => {
       () => optimizer.minimize(loss, true, weights.slice(1)),
       /updates 3 fixed variables; this step brought 2/,
     );
-    assert.throws(() => new LeanAdam({ learningRate: NaN }), /learningRate must be a finite number, got NaN/);
-    assert.throws(() => new LeanAdam({ learningRate: 1, beta2: 1 }), /beta2 must be in \[0, 1\), got 1/);
-    assert.throws(() => new LeanAdam({ learningRate: 1, weightDecay: -1 }), /weightDecay must be >= 0, got -1/);
+    assert.throws(
+      () => new LeanAdam({ learningRate: NaN }),
+      /learningRate must be a finite number, got NaN/,
+    );
+    assert.throws(
+      () => new LeanAdam({ learningRate: 1, beta2: 1 }),
+      /beta2 must be in \[0, 1\), got 1/,
+    );
+    assert.throws(
+      () => new LeanAdam({ learningRate: 1, weightDecay: -1 }),
+      /weightDecay must be >= 0, got -1/,
+    );
   });
 });
 
@@ -175,7 +204,10 @@ describe("LeanRmsProp", () => {
         tf.dispose(reference.minimize(b.loss, true, b.weights) ?? []);
       }
       const gap = Math.max(...values(a.weights).map((w, i) => Math.abs(w - values(b.weights)[i])));
-      assert.ok(gap < 1e-5, `rho ${rho}, momentum ${momentum}: largest difference after 20 steps: ${gap}`);
+      assert.ok(
+        gap < 1e-5,
+        `rho ${rho}, momentum ${momentum}: largest difference after 20 steps: ${gap}`,
+      );
       assert.notDeepEqual(values(a.weights), values(makeProblem().weights), "the weights moved");
       lean.dispose();
     }
@@ -183,7 +215,9 @@ describe("LeanRmsProp", () => {
 
   it("moves a weight by rate·g/√((1−ρ)g² + ε) on its first step (hand computation)", () => {
     const w = tf.variable(tf.tensor1d([1, -1]));
-    new LeanRmsProp({ learningRate: 0.1, rho: 0.9 }).applyGradients({ [w.name]: tf.tensor1d([2, -0.5]) });
+    new LeanRmsProp({ learningRate: 0.1, rho: 0.9 }).applyGradients({
+      [w.name]: tf.tensor1d([2, -0.5]),
+    });
     // s = 0.1·g²: g/√s = sign(g)·√10 = ±3.1623, times 0.1
     const moved = Array.from(w.dataSync());
     [1 - 0.1 * Math.sqrt(10), -1 + 0.1 * Math.sqrt(10)].forEach((expected, i) =>
@@ -228,8 +262,14 @@ describe("LeanRmsProp", () => {
   });
 
   it("refuses bad settings, naming them", () => {
-    assert.throws(() => new LeanRmsProp({ learningRate: 1, rho: 1 }), /rho must be in \[0, 1\), got 1/);
-    assert.throws(() => new LeanRmsProp({ learningRate: 1, momentum: -0.1 }), /momentum must be in \[0, 1\), got -0.1/);
+    assert.throws(
+      () => new LeanRmsProp({ learningRate: 1, rho: 1 }),
+      /rho must be in \[0, 1\), got 1/,
+    );
+    assert.throws(
+      () => new LeanRmsProp({ learningRate: 1, momentum: -0.1 }),
+      /momentum must be in \[0, 1\), got -0.1/,
+    );
     assert.throws(() => new LeanRmsProp({ learningRate: 0 }), /learningRate must be .*got 0/);
   });
 });
@@ -239,9 +279,15 @@ describe("update rules", () => {
     const ops = nativeOps();
     if (ops === null) return; // only one path on the fallbacks
     const check = <S extends StepNumbers>(rule: UpdateRule<S>, step: S) => {
-      const make = () => [tf.variable(tf.randomNormal([5, 3], 0, 1, "float32", 7)), tf.variable(tf.ones([3]))];
+      const make = () => [
+        tf.variable(tf.randomNormal([5, 3], 0, 1, "float32", 7)),
+        tf.variable(tf.ones([3])),
+      ];
       const [flatWs, fusedWs] = [make(), make()];
-      const [flat, fused] = [createSlotUpdate(rule, flatWs, null), createSlotUpdate(rule, fusedWs, ops)];
+      const [flat, fused] = [
+        createSlotUpdate(rule, flatWs, null),
+        createSlotUpdate(rule, fusedWs, ops),
+      ];
       for (let i = 0; i < 5; i++) {
         const grads = flatWs.map((w, j) => tf.randomNormal(w.shape, 0, 1, "float32", 10 * i + j));
         flat.apply(grads, step);

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { createRingMixture, createRingSampler, energyDistance, measureModeCoverage, sampleRing, tf } from "../lib";
+import {
+  createRingMixture,
+  createRingSampler,
+  energyDistance,
+  measureModeCoverage,
+  sampleRing,
+  tf,
+} from "../lib";
 
 const ring = createRingMixture({ modes: 8, radius: 2, sd: 0.02 });
 const close = (a: number, b: number, tolerance: number, what: string) =>
@@ -51,7 +58,8 @@ describe("the ring mixture", () => {
 });
 
 describe("mode coverage", () => {
-  const at = (k: number, count: number) => Array.from({ length: count }, () => [...ring.centres[k]]);
+  const at = (k: number, count: number) =>
+    Array.from({ length: count }, () => [...ring.centres[k]]);
 
   it("all modes: 10 points on each centre cover 8 modes, all of high quality", () => {
     const points = ring.centres.flatMap((_, k) => at(k, 10));
@@ -90,7 +98,12 @@ describe("mode coverage", () => {
     const twenty = [...ring.centres.flatMap((_, k) => at(k, 20)), ...rest(2500 - 160)];
     assert.equal(measureModeCoverage(ring, one).covered, 0);
     assert.equal(measureModeCoverage(ring, twenty).covered, 8);
-    close(measureModeCoverage(ring, twenty).highQualityShare, 160 / 2500, 1e-12, "high-quality share");
+    close(
+      measureModeCoverage(ring, twenty).highQualityShare,
+      160 / 2500,
+      1e-12,
+      "high-quality share",
+    );
   });
 
   it("reads a tensor [n, 2] and names bad input", () => {
@@ -98,10 +111,19 @@ describe("mode coverage", () => {
     assert.equal(measureModeCoverage(ring, points).perMode[0], 5);
     points.dispose();
     const wrong = tf.zeros([3, 3]) as tf.Tensor2D;
-    assert.throws(() => measureModeCoverage(ring, wrong), /points must be a tensor \[n, 2\], got shape \[3, 3\]/);
+    assert.throws(
+      () => measureModeCoverage(ring, wrong),
+      /points must be a tensor \[n, 2\], got shape \[3, 3\]/,
+    );
     wrong.dispose();
-    assert.throws(() => measureModeCoverage(ring, [[NaN, 0]]), /a sample is not finite: \[NaN, 0\]/);
-    assert.throws(() => measureModeCoverage(ring, [[0, 0]], { minShare: 0 }), /minShare must be in \(0, 1\], got 0/);
+    assert.throws(
+      () => measureModeCoverage(ring, [[NaN, 0]]),
+      /a sample is not finite: \[NaN, 0\]/,
+    );
+    assert.throws(
+      () => measureModeCoverage(ring, [[0, 0]], { minShare: 0 }),
+      /minShare must be in \(0, 1\], got 0/,
+    );
     assert.throws(() => measureModeCoverage(ring, []), /at least one sample/);
   });
 });

@@ -26,7 +26,12 @@ describe("scoreConditionalGenerator", () => {
   const noise = tf.randomNormal([40, 6], 0, 1, "float32", 3) as tf.Tensor2D;
 
   it("scores digit i mod 10 for noise row i, and averages the spread over the ten digits", () => {
-    const { scores, spread } = scoreConditionalGenerator({ classifier, generator, noise, spreadCount: 20 });
+    const { scores, spread } = scoreConditionalGenerator({
+      classifier,
+      generator,
+      noise,
+      spreadCount: 20,
+    });
     const labels = Array.from({ length: 40 }, (_, i) => i % 10);
     const images = generateImages(generator, noise, labels);
     assert.deepEqual(scores, scoreByLabel(classifier, images, labels));
@@ -34,7 +39,9 @@ describe("scoreConditionalGenerator", () => {
       .slice(0, 10)
       .map((digit) =>
         tf.tidy(() =>
-          pixelSpread(generateImages(generator, noise.slice([0], [20]) as tf.Tensor2D, Array(20).fill(digit))),
+          pixelSpread(
+            generateImages(generator, noise.slice([0], [20]) as tf.Tensor2D, Array(20).fill(digit)),
+          ),
         ),
       );
     assert.ok(Math.abs(spread - spreads.reduce((a, b) => a + b, 0) / 10) < 1e-7);
@@ -50,7 +57,12 @@ describe("scoreConditionalGenerator", () => {
     dense.setWeights([zRowsZero, bias]);
     zRowsZero.dispose();
     const before = tf.memory().numTensors;
-    const { spread } = scoreConditionalGenerator({ classifier, generator: collapsed, noise, spreadCount: 20 });
+    const { spread } = scoreConditionalGenerator({
+      classifier,
+      generator: collapsed,
+      noise,
+      spreadCount: 20,
+    });
     assert.equal(tf.memory().numTensors, before);
     assert.ok(spread < 1e-6, `spread ${spread}`);
     collapsed.dispose();

@@ -26,11 +26,15 @@ function tslabSeams(): { file: string; specifier: string }[] {
 }
 
 /** require() as the compiled module of `file` sees it: resolution starts from its folder in the package. */
-const requireFrom = (file: string) => createRequire(path.join(COMPILED_DIR, file.replace(/\.ts$/, ".js")));
+const requireFrom = (file: string) =>
+  createRequire(path.join(COMPILED_DIR, file.replace(/\.ts$/, ".js")));
 
 function jupyterSeam(): { file: string; specifier: string } {
   const seam = tslabSeams().find(({ specifier }) => specifier === "tslab/dist/jupyter");
-  assert.ok(seam, `no gan-kit source requires tslab/dist/jupyter any more; found ${JSON.stringify(tslabSeams())}`);
+  assert.ok(
+    seam,
+    `no gan-kit source requires tslab/dist/jupyter any more; found ${JSON.stringify(tslabSeams())}`,
+  );
   return seam;
 }
 
@@ -41,7 +45,10 @@ describe("the tslab seam of gan-kit's notebook display", () => {
 
   it("every tslab module gan-kit requires resolves from the gan-kit package", () => {
     for (const { file, specifier } of tslabSeams()) {
-      assert.doesNotThrow(() => requireFrom(file).resolve(specifier), `${specifier} (in ${file}) does not resolve`);
+      assert.doesNotThrow(
+        () => requireFrom(file).resolve(specifier),
+        `${specifier} (in ${file}) does not resolve`,
+      );
     }
   });
 

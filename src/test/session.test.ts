@@ -67,10 +67,14 @@ describe("startNotebook", () => {
     );
     assert.equal(tf.memory().numTensors, before);
     assert.ok(real.isDisposed);
-    assert.throws(() => tf.tidy(() => generator.predict(tf.zeros([1, 8])) as tf.Tensor), /disposed/);
+    assert.throws(
+      () => tf.tidy(() => generator.predict(tf.zeros([1, 8])) as tf.Tensor),
+      /disposed/,
+    );
     if (tf.getBackend() === "tensorflow") {
       // Two LeanAdams (G and D), each with three TensorFlow variables (w, m, v) per weight tensor.
-      const weightTensors = generator.trainableWeights.length + discriminator.trainableWeights.length;
+      const weightTensors =
+        generator.trainableWeights.length + discriminator.trainableWeights.length;
       assert.equal(ops.filter((name) => name === "DestroyResourceOp").length, 3 * weightTensors);
     }
   });

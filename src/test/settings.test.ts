@@ -20,13 +20,17 @@ describe("quick mode", () => {
       ["00", true],
       [" ", true],
     ];
-    for (const [value, quick] of table) assert.equal(isQuickMode({ GAN_QUICK: value }), quick, JSON.stringify(value));
+    for (const [value, quick] of table)
+      assert.equal(isQuickMode({ GAN_QUICK: value }), quick, JSON.stringify(value));
   });
 
   it("overrides the full settings only in quick mode", () => {
     const full = { steps: 5000, batchSize: 64 };
     assert.deepEqual(chooseSettings(full, { steps: 50 }, {}), full);
-    assert.deepEqual(chooseSettings(full, { steps: 50 }, { GAN_QUICK: "1" }), { steps: 50, batchSize: 64 });
+    assert.deepEqual(chooseSettings(full, { steps: 50 }, { GAN_QUICK: "1" }), {
+      steps: 50,
+      batchSize: 64,
+    });
   });
 
   it("refuses a quick setting that the full settings lack, naming it, in either mode", () => {

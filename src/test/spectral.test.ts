@@ -24,7 +24,9 @@ function matrixWithSingularValues(rows: number, cols: number, s: number[]): numb
   const u = orthonormalColumns(rows, cols, 11);
   const v = orthonormalColumns(cols, cols, 12);
   return Array.from({ length: rows }, (_, i) =>
-    Array.from({ length: cols }, (_, j) => s.reduce((sum, sk, k) => sum + u[k][i] * sk * v[k][j], 0)),
+    Array.from({ length: cols }, (_, j) =>
+      s.reduce((sum, sk, k) => sum + u[k][i] * sk * v[k][j], 0),
+    ),
   );
 }
 
@@ -35,7 +37,9 @@ describe("spectral normalisation", () => {
   it("reports σ(W) before any training step close to a float64 reference (many power iterations)", () => {
     const layer = spectralNormDense({ units: 256, inputShape: [512], seed: 5 });
     layer.apply(tf.zeros([1, 512])); // builds the layer; inference changes nothing
-    const w = (layer.getWeights()[0].arraySync() as number[][]).map((row) => Float64Array.from(row));
+    const w = (layer.getWeights()[0].arraySync() as number[][]).map((row) =>
+      Float64Array.from(row),
+    );
     // Reference: 2,000 power iterations in float64 on WᵀW from a fixed start.
     let x = Float64Array.from({ length: 256 }, (_, j) => Math.cos(j + 1));
     let sigma = 0;
@@ -48,8 +52,14 @@ describe("spectral normalisation", () => {
       x = next.map((value) => value / norm);
     }
     const read = (layer as unknown as { currentSigma(): number }).currentSigma();
-    assert.ok(sigma > 1.5 && sigma < 2.5, `reference σ ${sigma}: a Glorot 512×256 matrix has σ about 2`);
-    assert.ok(Math.abs(read - sigma) / sigma < 0.03, `σ read before training ${read}, reference ${sigma}`);
+    assert.ok(
+      sigma > 1.5 && sigma < 2.5,
+      `reference σ ${sigma}: a Glorot 512×256 matrix has σ about 2`,
+    );
+    assert.ok(
+      Math.abs(read - sigma) / sigma < 0.03,
+      `σ read before training ${read}, reference ${sigma}`,
+    );
   });
 
   it("power iteration finds the largest singular value of a matrix built with known ones", () => {
@@ -81,7 +91,10 @@ describe("spectral normalisation", () => {
     assert.ok(tf.abs(tf.sub(out, expected)).max().dataSync()[0] < 1e-3);
     // The effective kernel W/σ has spectral norm 1: ‖x·W/σ‖ ≤ ‖x‖ for any x, with equality on the top singular direction.
     const probe = tf.randomNormal([200, 6], 0, 1, "float32", 5);
-    const ratios = tf.div(tf.norm(model.predict(probe) as tf.Tensor, "euclidean", 1), tf.norm(probe, "euclidean", 1));
+    const ratios = tf.div(
+      tf.norm(model.predict(probe) as tf.Tensor, "euclidean", 1),
+      tf.norm(probe, "euclidean", 1),
+    );
     assert.ok(ratios.max().dataSync()[0] <= 1 + 1e-3);
   });
 

@@ -23,7 +23,8 @@ import {
   type StackedGroup,
 } from "../lib";
 
-const maxDifference = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+const maxDifference = (a: tf.Tensor, b: tf.Tensor) =>
+  tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 
 /** Ring-sized networks (small widths, so that the tests run fast). */
 const ringG = (seed: number, batchNorm = false) =>
@@ -38,7 +39,13 @@ const ringG = (seed: number, batchNorm = false) =>
     seed,
   });
 const ringD = (seed: number, batchNorm = false) =>
-  buildMlpDiscriminator({ inputSize: 2, hiddenUnits: [16, 16], activation: "tanh", batchNorm, seed });
+  buildMlpDiscriminator({
+    inputSize: 2,
+    hiddenUnits: [16, 16],
+    activation: "tanh",
+    batchNorm,
+    seed,
+  });
 
 describe("stacked MLPs", () => {
   for (const batchNorm of [false, true]) {
@@ -52,7 +59,9 @@ describe("stacked MLPs", () => {
       const out = stacked.apply(x);
       assert.deepEqual(out.shape, [3, 32, 2]);
       models.forEach((m, r) => {
-        const expected = m.apply(x.slice([r, 0, 0], [1, 32, 8]).reshape([32, 8]), { training: true }) as tf.Tensor;
+        const expected = m.apply(x.slice([r, 0, 0], [1, 32, 8]).reshape([32, 8]), {
+          training: true,
+        }) as tf.Tensor;
         const got = out.slice([r, 0, 0], [1, 32, 2]).reshape([32, 2]);
         assert.ok(maxDifference(got, expected) < 1e-5, `run ${r}: ${maxDifference(got, expected)}`);
       });
@@ -64,9 +73,14 @@ describe("stacked MLPs", () => {
 
   it("refuses models of different architectures and layers it cannot stack, naming them", () => {
     const [a, b] = [ringG(1), ringG(2, true)];
-    assert.throws(() => stackModels([a, b]), /model 1 \(.*\) has another architecture than model 0/);
+    assert.throws(
+      () => stackModels([a, b]),
+      /model 1 \(.*\) has another architecture than model 0/,
+    );
     assert.throws(() => stackModels([]), /at least one model/);
-    const conv = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [2, 2], name: "flat" })] });
+    const conv = tf.sequential({
+      layers: [tf.layers.flatten({ inputShape: [2, 2], name: "flat" })],
+    });
     assert.throws(() => stackModels([conv]), /layer flat of class Flatten is not supported/);
     [a, b, conv].forEach((m) => m.dispose());
   });
@@ -83,7 +97,8 @@ function trainAlone(
   batches: Array<{ real: tf.Tensor2D; z1: tf.Tensor2D; z2: tf.Tensor2D }>,
   [optD, optG]: [tf.Optimizer, tf.Optimizer],
 ) {
-  const vars = (m: tf.LayersModel) => m.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+  const vars = (m: tf.LayersModel) =>
+    m.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
   for (const { real, z1, z2 } of batches) {
     tf.tidy(() => {
       const fakes = g.apply(z1, { training: true }) as tf.Tensor;
@@ -102,7 +117,10 @@ function trainAlone(
         vars(d),
       );
       optG.minimize(
-        () => objective.generatorCost(d.apply(g.apply(z2, { training: true }), { training: true }) as tf.Tensor),
+        () =>
+          objective.generatorCost(
+            d.apply(g.apply(z2, { training: true }), { training: true }) as tf.Tensor,
+          ),
         false,
         vars(g),
       );
@@ -134,7 +152,10 @@ function checkAgainstAlone(
   tolerance: number,
 ) {
   const seeds = 2;
-  const nets = Array.from({ length: seeds }, (_, s) => [ringG(10 + s, batchNorm), ringD(20 + s, batchNorm)] as const);
+  const nets = Array.from(
+    { length: seeds },
+    (_, s) => [ringG(10 + s, batchNorm), ringD(20 + s, batchNorm)] as const,
+  );
   const gan = createStackedGan(
     nets.map(([g]) => g),
     nets.map(([, d]) => d),
@@ -142,7 +163,8 @@ function checkAgainstAlone(
   );
   const steps = 3;
   const data = makeData(steps, seeds, 16);
-  const tile = (parts: tf.Tensor2D[]) => tf.tidy(() => tf.tile(tf.stack(parts), [groups.length, 1, 1])) as tf.Tensor3D;
+  const tile = (parts: tf.Tensor2D[]) =>
+    tf.tidy(() => tf.tile(tf.stack(parts), [groups.length, 1, 1])) as tf.Tensor3D;
   let afterFirst = 0;
   let metrics = null;
   for (let t = 0; t < steps; t++) {
@@ -172,14 +194,18 @@ function checkAgainstAlone(
       // the run's weights: its part, then its place in the part
       const r = k * seeds + s;
       let [part, first] = [0, 0];
-      while (first + gan.generator.parts[part][0].shape[0] <= r) first += gan.generator.parts[part++][0].shape[0];
+      while (first + gan.generator.parts[part][0].shape[0] <= r)
+        first += gan.generator.parts[part++][0].shape[0];
       const trainable = g.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
       assert.equal(trainable.length, stackedWeights);
       trainable.forEach((w, i) => {
         const mine = tf.tidy(() => gan.generator.parts[part][i].slice(r - first, 1).squeeze([0]));
         const expected = w.rank === 1 ? w.reshape([1, -1]) : w;
         const diff = maxDifference(mine, expected);
-        assert.ok(diff < tolerance, `${group.name}, seed ${s}: generator weight ${i} differs by ${diff}`);
+        assert.ok(
+          diff < tolerance,
+          `${group.name}, seed ${s}: generator weight ${i} differs by ${diff}`,
+        );
         tf.dispose(expected === w ? [mine] : [mine, expected]);
       });
       g.dispose();
@@ -263,7 +289,10 @@ describe("trainStackedStep", () => {
 });
 
 /** The two objectives, sharing a pair of optimisers. */
-const groupsOf = (generatorOptimizer: tf.Optimizer, discriminatorOptimizer: tf.Optimizer): StackedGroup[] =>
+const groupsOf = (
+  generatorOptimizer: tf.Optimizer,
+  discriminatorOptimizer: tf.Optimizer,
+): StackedGroup[] =>
   [NON_SATURATING, LEAST_SQUARES].map((objective) => ({
     name: objective.name,
     objective,
@@ -305,7 +334,12 @@ describe("runRingExperiment", () => {
       assert.equal(made.runs.length, 4);
       assert.deepEqual(
         made.runs.map((r) => `${r.objective} ${r.seed}`),
-        [`${NON_SATURATING.name} 0`, `${NON_SATURATING.name} 1`, `${LEAST_SQUARES.name} 0`, `${LEAST_SQUARES.name} 1`],
+        [
+          `${NON_SATURATING.name} 0`,
+          `${NON_SATURATING.name} 1`,
+          `${LEAST_SQUARES.name} 0`,
+          `${LEAST_SQUARES.name} 1`,
+        ],
       );
       for (const run of made.runs) {
         assert.deepEqual(

@@ -18,9 +18,13 @@ describe("formatModelSummary", () => {
   it("keeps long names whole and says where each layer of a functional model reads from", () => {
     const g = buildConditionalMlpGenerator({ latentSize: 4, hiddenUnits: [8], seed: 1 });
     const text = formatModelSummary(g);
-    const row = (name: string) => text.split("\n").find((line) => line.startsWith(`${name} `)) ?? "";
+    const row = (name: string) =>
+      text.split("\n").find((line) => line.startsWith(`${name} `)) ?? "";
     assert.match(text.split("\n")[0], /inputs from$/);
-    assert.match(row("g_label_embedding"), /^g_label_embedding +Embedding +\[batch, 1, 32\] +320 +label$/);
+    assert.match(
+      row("g_label_embedding"),
+      /^g_label_embedding +Embedding +\[batch, 1, 32\] +320 +label$/,
+    );
     assert.match(row("g_bn1"), /BatchNormalization/);
     // BatchNorm's moving statistics are weights but not trainable: the totals tell them apart.
     assert.match(text, /generator: [\d,]+ parameters, [\d,]+ trainable$/);

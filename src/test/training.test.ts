@@ -66,7 +66,10 @@ describe("training steps", () => {
     assert.deepEqual(snapshot(gan.generator), g0);
     assert.notDeepEqual(snapshot(gan.discriminator), d0);
     assert.ok(Math.abs(metrics.dReal - dReal) < 1e-5, `D(x): ${metrics.dReal} vs ${dReal} by hand`);
-    assert.ok(Math.abs(metrics.dFake - dFake) < 1e-5, `D(G(z)): ${metrics.dFake} vs ${dFake} by hand`);
+    assert.ok(
+      Math.abs(metrics.dFake - dFake) < 1e-5,
+      `D(G(z)): ${metrics.dFake} vs ${dFake} by hand`,
+    );
   });
 
   it("reports J(D) as computed by hand from D's outputs before the update", () => {
@@ -81,7 +84,9 @@ describe("training steps", () => {
     const expected = -0.5 * mean(dx.map(Math.log)) - 0.5 * mean(dgz.map((p) => Math.log(1 - p)));
     const metrics = trainDiscriminatorStep(gan, real);
     assert.ok(Math.abs(metrics.dLoss - expected) < 1e-5, `${metrics.dLoss} vs ${expected}`);
-    assert.ok(Math.abs(metrics.dReal - mean(dx)) < 1e-5 && Math.abs(metrics.dFake - mean(dgz)) < 1e-5);
+    assert.ok(
+      Math.abs(metrics.dReal - mean(dx)) < 1e-5 && Math.abs(metrics.dFake - mean(dgz)) < 1e-5,
+    );
   });
 
   it("tf.memory().numTensors does not grow across training steps", () => {
@@ -95,10 +100,11 @@ describe("training steps", () => {
 
   it("the same seeds give the same losses", () => {
     const run = () =>
-      trainGan({ gan: tinyGan(2), batches: createBatchStream(data, { batchSize: 8, seed: 4 }), steps: 5 }).map((m) => [
-        m.dLoss,
-        m.gLoss,
-      ]);
+      trainGan({
+        gan: tinyGan(2),
+        batches: createBatchStream(data, { batchSize: 8, seed: 4 }),
+        steps: 5,
+      }).map((m) => [m.dLoss, m.gLoss]);
     assert.deepEqual(run(), run());
   });
 
@@ -124,7 +130,10 @@ describe("bad input", () => {
       () => createGan({ generator, discriminator, learningRate: NaN, seed: 1 }),
       /learningRate must be a finite number, got NaN/,
     );
-    assert.throws(() => createGan({ generator, discriminator, learningRate: Infinity, seed: 1 }), /got Infinity/);
+    assert.throws(
+      () => createGan({ generator, discriminator, learningRate: Infinity, seed: 1 }),
+      /got Infinity/,
+    );
     assert.throws(
       () => createGan({ generator, discriminator, learningRate: -1, seed: 1 }),
       /learningRate must be greater than 0, got -1/,
@@ -136,23 +145,45 @@ describe("bad input", () => {
   });
 
   it("makes RMSProp optimisers on request, and refuses Adam's betas or an unknown rule with them", () => {
-    const gan = createGan({ generator, discriminator, learningRate: 1e-3, rule: "rmsprop", seed: 1 });
+    const gan = createGan({
+      generator,
+      discriminator,
+      learningRate: 1e-3,
+      rule: "rmsprop",
+      seed: 1,
+    });
     assert.equal(gan.generatorOptimizer.getClassName(), "LeanRmsProp");
     assert.equal(gan.discriminatorOptimizer.getClassName(), "LeanRmsProp");
     disposeOptimizers(gan);
     assert.throws(
-      () => createGan({ generator, discriminator, learningRate: 1e-3, rule: "rmsprop", beta1: 0.5, seed: 1 }),
+      () =>
+        createGan({
+          generator,
+          discriminator,
+          learningRate: 1e-3,
+          rule: "rmsprop",
+          beta1: 0.5,
+          seed: 1,
+        }),
       /beta1 and beta2 are Adam's/,
     );
     assert.throws(
-      () => createGan({ generator, discriminator, learningRate: 1e-3, rule: "sgd" as never, seed: 1 }),
+      () =>
+        createGan({ generator, discriminator, learningRate: 1e-3, rule: "sgd" as never, seed: 1 }),
       /rule must be "adam" or "rmsprop", got "sgd"/,
     );
   });
 
   it("rejects an objective that is not an Objective value when the GAN is made, not at its first step", () => {
     assert.throws(
-      () => createGan({ generator, discriminator, learningRate: 1e-3, objective: "wgan" as never, seed: 1 }),
+      () =>
+        createGan({
+          generator,
+          discriminator,
+          learningRate: 1e-3,
+          objective: "wgan" as never,
+          seed: 1,
+        }),
       /objective must be an Objective .*got "wgan"/,
     );
     assert.throws(
@@ -169,7 +200,12 @@ describe("bad input", () => {
   });
 
   it("rejects a generator whose images the discriminator cannot take", () => {
-    const small = buildMlpDiscriminator({ inputSize: 100, hiddenUnits: [8], leakyAlpha: 0.2, seed: 2 });
+    const small = buildMlpDiscriminator({
+      inputSize: 100,
+      hiddenUnits: [8],
+      leakyAlpha: 0.2,
+      seed: 2,
+    });
     assert.throws(
       () => createGan({ generator, discriminator: small, learningRate: 1e-3, seed: 1 }),
       /makes \[784\] images but the discriminator takes \[100\]/,
@@ -188,11 +224,17 @@ describe("bad input", () => {
     const gan = tinyGan();
     gan.discriminator.setWeights(gan.discriminator.getWeights().map((w) => tf.fill(w.shape, NaN)));
     const real = tf.zeros([8, 784]);
-    assert.throws(() => trainDiscriminatorStep(gan, real), /training diverged: the discriminator loss is NaN/);
+    assert.throws(
+      () => trainDiscriminatorStep(gan, real),
+      /training diverged: the discriminator loss is NaN/,
+    );
   });
 
   it("rejects a seed of 0, which tfjs reads as unseeded", () => {
-    assert.throws(() => createNoiseSampler({ latentSize: 4, seed: 0 }), /seed must be an integer >= 1, got 0/);
+    assert.throws(
+      () => createNoiseSampler({ latentSize: 4, seed: 0 }),
+      /seed must be an integer >= 1, got 0/,
+    );
   });
 });
 
@@ -214,16 +256,22 @@ describe("generator gradient norm", () => {
     const noise = b.sampleNoise(8);
     const { grads } = tf.variableGrads(
       () => {
-        const logits = b.discriminator.predict(b.generator.predict(noise) as tf.Tensor) as tf.Tensor;
+        const logits = b.discriminator.predict(
+          b.generator.predict(noise) as tf.Tensor,
+        ) as tf.Tensor;
         return tf.mean(tf.softplus(tf.neg(logits))).mul(0.5) as tf.Scalar;
       },
       b.generator.trainableWeights.map((w) => w.read() as tf.Variable),
     );
     const expected = Math.sqrt(
-      Object.values(grads).reduce((sum, g) => sum + (tf.sum(tf.square(g)).arraySync() as number), 0),
+      Object.values(grads).reduce(
+        (sum, g) => sum + (tf.sum(tf.square(g)).arraySync() as number),
+        0,
+      ),
     );
     assert.ok(
-      measured.gradNorm !== undefined && Math.abs(measured.gradNorm - expected) < 1e-5 * Math.max(1, expected),
+      measured.gradNorm !== undefined &&
+        Math.abs(measured.gradNorm - expected) < 1e-5 * Math.max(1, expected),
       `${measured.gradNorm} vs ${expected}`,
     );
   });
@@ -258,7 +306,12 @@ describe("fitLsDiscriminator", () => {
   it("learns D* = (b·p_d + a·p_g)/(p_d + p_g) where the two distributions overlap", async () => {
     const { fitLsDiscriminator } = await import("../lib");
     // Real samples are 0 or 1 with equal odds, fakes always 1: D*(0) = b, D*(1) = (b/2 + a)/(1/2 + 1).
-    const model = buildMlpDiscriminator({ inputSize: 1, hiddenUnits: [16], leakyAlpha: 0.2, seed: 3 });
+    const model = buildMlpDiscriminator({
+      inputSize: 1,
+      hiddenUnits: [16],
+      leakyAlpha: 0.2,
+      seed: 3,
+    });
     let seed = 1;
     const before = tf.memory().numTensors;
     const costs = fitLsDiscriminator({
@@ -272,7 +325,9 @@ describe("fitLsDiscriminator", () => {
     });
     assert.equal(tf.memory().numTensors, before);
     assert.equal(costs.length, 300);
-    const [atZero, atOne] = Array.from((model.predict(tf.tensor2d([[0], [1]])) as tf.Tensor).dataSync());
+    const [atZero, atOne] = Array.from(
+      (model.predict(tf.tensor2d([[0], [1]])) as tf.Tensor).dataSync(),
+    );
     assert.ok(Math.abs(atZero - 1) < 0.1, `D(0) = ${atZero}, expected 1`);
     assert.ok(Math.abs(atOne - (0.5 - 1) / 1.5) < 0.1, `D(1) = ${atOne}, expected −1/3`);
   });
@@ -328,8 +383,13 @@ describe("one discriminator pass over real and fake digits", () => {
     const gan = tinyGan();
     assert.equal(gan.jointDiscriminatorPass, true);
     const real = tf.randomUniform([8, 784], -1, 1, "float32", 3);
-    const fakes = gan.generator.predict(createNoiseSampler({ latentSize: 4, seed: 1 })(8)) as tf.Tensor;
-    const [r, f] = [gan.discriminator.predict(real) as tf.Tensor, gan.discriminator.predict(fakes) as tf.Tensor];
+    const fakes = gan.generator.predict(
+      createNoiseSampler({ latentSize: 4, seed: 1 })(8),
+    ) as tf.Tensor;
+    const [r, f] = [
+      gan.discriminator.predict(real) as tf.Tensor,
+      gan.discriminator.predict(fakes) as tf.Tensor,
+    ];
     const separate = tf
       .add(tf.mean(tf.softplus(tf.neg(r))), tf.mean(tf.softplus(f)))
       .mul(0.5)

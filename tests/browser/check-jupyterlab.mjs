@@ -49,14 +49,21 @@ async function waitForServer(url, lab, seconds) {
 
 async function main() {
   if (!chromiumPath)
-    throw new Error("no Chromium: run `npm run setup` (it installs Debian's chromium) or set CHROMIUM_PATH");
+    throw new Error(
+      "no Chromium: run `npm run setup` (it installs Debian's chromium) or set CHROMIUM_PATH",
+    );
   const port = await freePort();
   const token = randomBytes(16).toString("hex");
   const labLog = [];
   // JupyterLab 4 renders only the cells in view; a throwaway settings folder turns that off so
   // that every output is in the page, and keeps the reader's own settings out of the check.
   const settingsDir = fs.mkdtempSync(path.join(os.tmpdir(), "gan-lab-settings-"));
-  const trackerSettings = path.join(settingsDir, "@jupyterlab", "notebook-extension", "tracker.jupyterlab-settings");
+  const trackerSettings = path.join(
+    settingsDir,
+    "@jupyterlab",
+    "notebook-extension",
+    "tracker.jupyterlab-settings",
+  );
   fs.mkdirSync(path.dirname(trackerSettings), { recursive: true });
   fs.writeFileSync(trackerSettings, JSON.stringify({ windowingMode: "none" }));
   const notificationSettings = path.join(
@@ -115,7 +122,9 @@ async function main() {
     const box = await figure.locator("img.plot-img").boundingBox();
     if (box === null) throw new Error("the plotly output shows no image to hover over");
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await figure.locator(".plot-container .modebar").waitFor({ state: "attached", timeout: 60_000 });
+    await figure
+      .locator(".plot-container .modebar")
+      .waitFor({ state: "attached", timeout: 60_000 });
     await page.waitForFunction(
       () => {
         const container = document.querySelector(".jp-RenderedPlotly .plot-container");
@@ -144,12 +153,17 @@ async function main() {
       .count();
     await figure.scrollIntoViewIfNeeded();
     fs.mkdirSync(screenshotDir, { recursive: true });
-    const screenshot = path.join(screenshotDir, `${path.basename(notebook, ".ipynb")}-jupyterlab.png`);
+    const screenshot = path.join(
+      screenshotDir,
+      `${path.basename(notebook, ".ipynb")}-jupyterlab.png`,
+    );
     await page.screenshot({ path: screenshot });
 
     const problems = [];
     if (plots < 1 || traces < 1)
-      problems.push(`expected an interactive plotly figure with traces, found ${plots} figure(s), ${traces} trace(s)`);
+      problems.push(
+        `expected an interactive plotly figure with traces, found ${plots} figure(s), ${traces} trace(s)`,
+      );
     if (!gridSize.complete || gridSize.width < 100 || gridSize.height < 50)
       problems.push(`sample grid image not shown: ${JSON.stringify(gridSize)}`);
     if (stderrOutputs > 0) problems.push(`${stderrOutputs} output(s) show stderr`);
@@ -163,7 +177,10 @@ async function main() {
     console.error(labLog.join("").split("\n").slice(-20).join("\n"));
     if (page) {
       fs.mkdirSync(screenshotDir, { recursive: true });
-      const failure = path.join(screenshotDir, `${path.basename(notebook, ".ipynb")}-jupyterlab-failure.png`);
+      const failure = path.join(
+        screenshotDir,
+        `${path.basename(notebook, ".ipynb")}-jupyterlab-failure.png`,
+      );
       await page.screenshot({ path: failure, fullPage: true }).catch(() => undefined);
       console.error(`screenshot of the failure: ${path.relative(root, failure)}`);
     }
