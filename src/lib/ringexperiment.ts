@@ -171,6 +171,11 @@ function createRingLiveView(title: string, totalSteps: number) {
         r.flags.map((f) => `${r.group}, seed ${r.seed}: ${formatFlag(f)}`),
       );
       send("progress", { "text/plain": [`${title}: ${line}`, ...flags].join("\n") });
+      if (outcome !== undefined) {
+        // A finished view keeps no live plot: a saved notebook would store it without an image.
+        send("plot", { "text/plain": "(the finished runs' curves are drawn by the cells below)" });
+        return;
+      }
       const data = runs.map((r) => ({
         type: "scatter",
         mode: "lines",
