@@ -27,6 +27,14 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
+    // The website's page script: runs in the browser after the bundled KaTeX and plotly.js.
+    files: ["scripts/site/**"],
+    languageOptions: {
+      sourceType: "script",
+      globals: { ...globals.browser, renderMathInElement: "readonly", Plotly: "readonly" },
+    },
+  },
+  {
     rules: {
       // `_name` marks a parameter that a signature needs but the body does not use.
       "@typescript-eslint/no-unused-vars": [

@@ -1,7 +1,8 @@
 """Execute the notebooks top to bottom with the tslab kernel and report how each went.
 
 Default (the main job, ``npm start``): every notebook in notebooks/ runs into output/, as an
-executed .ipynb plus a static HTML page, and a table of notebook, seconds and status is printed.
+executed .ipynb plus an HTML page that works offline (pages.py: KaTeX and plotly.js from
+output/assets/), and a table of notebook, seconds and status is printed.
 ``--in-place`` (``npm run refresh``) writes the executed notebooks back into notebooks/, with
 execution counts, so that they read well on GitHub; a notebook that fails is left untouched.
 
@@ -24,8 +25,9 @@ import time
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
-from nbconvert import HTMLExporter
 from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
+import pages
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -151,6 +153,7 @@ def main() -> int:
     mode = "quick" if quick_mode() else "full"
     print(f"Running {len(paths)} notebook(s) at {mode} settings with the tslab kernel\n", flush=True)
     args.output.mkdir(parents=True, exist_ok=True)
+    pages.copy_assets(args.output)  # KaTeX and plotly.js for the HTML pages
     rows = []
     for path in paths:
         print(f"-> {path.name} ...", flush=True)
@@ -160,8 +163,8 @@ def main() -> int:
         status = "OK" if error is None else "FAILED"
         rows.append((path.name, seconds, status))
         nbformat.write(nb, args.output / path.name)
-        html, _ = HTMLExporter().from_notebook_node(nb)
-        (args.output / path.with_suffix(".html").name).write_text(html, encoding="utf-8")
+        # The same offline page as the website's (pages.py), without its navigation.
+        (args.output / path.with_suffix(".html").name).write_text(pages.export_page(nb, path), encoding="utf-8")
         if error is None and args.in_place:
             nbformat.write(nb, path)
         print(f"   {status} in {seconds:.0f} s", flush=True)
