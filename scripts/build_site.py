@@ -23,7 +23,12 @@ ROOT = pages.ROOT
 NOTEBOOKS = ROOT / "notebooks"
 SERIES = "GAN Step by Step"
 # The README sections the index carries after its opening (the series table), in this order.
-README_SECTIONS = ("Quick start", "Reading and running the notebooks", "What the set-up does")
+README_SECTIONS = (
+    "Quick start",
+    "Reading and running the notebooks",
+    "The website",
+    "What the set-up does",
+)
 TIMINGS_START = "<!-- series-table:start"
 TIMINGS_END = "<!-- series-table:end -->"
 LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
