@@ -1,11 +1,13 @@
-// Headless Chromium: where it is, and plotly figures rendered to PNG in it. No TensorFlow here, so
-// that scripts/setup.mjs and the browser check can use the same lookup.
-import { spawnSync } from "node:child_process";
+// Headless Chromium: where it is, and plotly figures rendered to PNG in it (in one Chromium per
+// process, see figureworker.ts). No TensorFlow here, so that scripts/setup.mjs and the browser
+// checks can use the same lookup.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 
+import { createSyncFn } from "synckit";
+
 import type { Figure } from "./figures";
+import type { FigureReply, FigureRequest } from "./figureworker";
 
 /** Where Debian and Ubuntu install Chromium; $CHROMIUM_PATH is tried before them. */
 export const CHROMIUM_PATHS: readonly string[] = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
@@ -38,7 +40,34 @@ export function renderFigureSvg(figure: Figure): string | null {
   return url === null ? null : decodeURIComponent(url.slice(url.indexOf(",") + 1));
 }
 
-/** `Plotly.toImage` of the figure in headless Chromium, as a data URL. */
+/** How many Chromiums this process has launched for figures (one, once any figure is drawn). */
+export function figureBrowserLaunches(): number {
+  return launchesSoFar;
+}
+
+let launchesSoFar = 0;
+let renderInWorker: ((request: FigureRequest) => FigureReply) | null = null;
+
+/**
+ * Starts the figure renderer (a worker thread that launches one headless Chromium and loads
+ * plotly.js, about 1.5 s) in the background, so that the first figure need not wait for it.
+ * `startNotebook()` calls it in a kernel; without it the first figure starts the renderer. Does
+ * nothing when no Chromium is installed or the renderer is already started.
+ */
+export function startFigureRenderer(): void {
+  if (findChromium() !== null) figureRenderer();
+}
+
+function figureRenderer(): (request: FigureRequest) => FigureReply {
+  renderInWorker ??= createSyncFn(path.join(__dirname, "figureworker.js"), { timeout: 120_000 });
+  return renderInWorker;
+}
+
+/**
+ * `Plotly.toImage` of the figure in headless Chromium, as a data URL. All figures of a process
+ * (a notebook's kernel) are drawn in one Chromium, kept by a worker thread (figureworker.ts) that
+ * this function waits for: a figure then takes tens of milliseconds instead of a Chromium start.
+ */
 function renderFigure(figure: Figure, format: "png" | "svg"): string | null {
   const chromium = findChromium();
   if (chromium === null) {
@@ -51,57 +80,22 @@ function renderFigure(figure: Figure, format: "png" | "svg"): string | null {
     }
     return null;
   }
-  const plotly = require.resolve("plotly.js-dist-min");
-  const width = Number(figure.layout.width ?? 800);
-  const height = Number(figure.layout.height ?? 450);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gan-kit-figure-"));
+  const request: FigureRequest = {
+    figure,
+    format,
+    width: Number(figure.layout.width ?? 800),
+    height: Number(figure.layout.height ?? 450),
+  };
+  let reply: FigureReply;
   try {
-    const page = path.join(dir, "figure.html");
-    const json = JSON.stringify(figure).replace(/</g, "\\u003c");
-    // The page says it is UTF-8: without that Chromium may read it as Windows-1252, and a
-    // legend's "−log σ(s)" comes out as "âˆ’log Ïƒ(s)".
-    fs.writeFileSync(
-      page,
-      `<!doctype html><html><head><meta charset="utf-8"></head><body><pre id="out"></pre>
-<script src="file://${plotly}"></script>
-<script>
-Plotly.toImage(${json}, { format: "${format}", width: ${width}, height: ${height}, scale: 1 })
-  .then((url) => { document.getElementById("out").textContent = "IMAGE " + url; },
-        (error) => { document.getElementById("out").textContent = "ERROR " + error; });
-</script></body></html>`,
-      "utf8",
+    reply = figureRenderer()(request);
+  } catch (error) {
+    const said = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `plotly could not render the figure to ${format.toUpperCase()} in ${chromium}: ${said}`,
+      { cause: error },
     );
-    const result = spawnSync(
-      chromium,
-      [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--allow-file-access-from-files",
-        `--user-data-dir=${path.join(dir, "profile")}`,
-        "--virtual-time-budget=20000",
-        "--dump-dom",
-        `file://${page}`,
-      ],
-      { encoding: "utf8", timeout: 60_000 },
-    );
-    const match = /IMAGE (data:image\/[^\s<]+)/.exec(result.stdout ?? "");
-    if (match === null) {
-      const said =
-        /ERROR [^<]*/.exec(result.stdout ?? "")?.[0] ??
-        result.error?.message ??
-        `exit status ${result.status}`;
-      throw new Error(
-        `plotly could not render the figure to ${format.toUpperCase()} in ${chromium}: ${said}`,
-      );
-    }
-    return match[1].replace(/&amp;/g, "&");
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
   }
+  launchesSoFar = reply.launches;
+  return reply.url;
 }

@@ -143,7 +143,14 @@ export {
   type LinesFigureArgs,
   type Series,
 } from "./figures";
-export { CHROMIUM_PATHS, findChromium, renderFigurePng, renderFigureSvg } from "./chromium";
+export {
+  CHROMIUM_PATHS,
+  figureBrowserLaunches,
+  findChromium,
+  renderFigurePng,
+  renderFigureSvg,
+  startFigureRenderer,
+} from "./chromium";
 export { isNotebook, showBundle, showFigure, showPng } from "./notebook";
 export {
   createLiveTrainingDisplay,

@@ -3,6 +3,8 @@
 // model, optimizer and tensor a second time and keep the first ones. `startNotebook` in a
 // notebook's first cell remembers what the run makes and, when the cell runs again, frees it.
 import { backendReady, type BackendReport, tf } from "./backend";
+import { startFigureRenderer } from "./chromium";
+import { isNotebook } from "./notebook";
 import { followTensors } from "./tracking";
 
 /** What `startNotebook` did. */
@@ -61,9 +63,12 @@ function freeEarlierRun(): { freed: number; stopped: number } {
  * made, about 0.1 % of an MLP step: bench/tensor-tracking.json)
  * and stops the background trainings that still run, so that running the notebook again from the
  * top gives the same outputs without keeping the first run's memory. Objects of the earlier run
- * (an old `generator`) are unusable afterwards: run the cells that make them again.
+ * (an old `generator`) are unusable afterwards: run the cells that make them again. In a kernel it
+ * also starts the figure renderer (`startFigureRenderer`), so that Chromium is ready by the first plot.
  */
 export async function startNotebook(): Promise<NotebookStart> {
+  // In a kernel, Chromium for the figures' PNGs starts now, beside the notebook's first cells.
+  if (isNotebook()) startFigureRenderer();
   const backend = await backendReady();
   const { freed, stopped } = freeEarlierRun();
   if (!following) {

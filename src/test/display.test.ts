@@ -101,7 +101,7 @@ describe("renderFigurePng", () => {
   );
 
   it(
-    "keeps non-ASCII text of titles, axes and legends (the page is read as UTF-8)",
+    "keeps non-ASCII text of titles, axes and legends",
     { skip: findChromium() === null && "no Chromium installed (scripts/setup.mjs installs it)" },
     async () => {
       const { renderFigureSvg } = await import("../lib");
@@ -113,8 +113,9 @@ describe("renderFigurePng", () => {
           yaxis: { title: { text: y } },
         },
       });
-      // Notebook 02's first legend alone: with no charset declared, Chromium read this page as
-      // Windows-1252 ("loss âˆ’log Ïƒ(s)"); pages with more non-ASCII text happened to pass.
+      // Notebook 02's first legend alone: an earlier renderer wrote the figure into a page file
+      // without a charset, and Chromium read it as Windows-1252 ("loss âˆ’log Ïƒ(s)"); pages with
+      // more non-ASCII text happened to pass.
       const cases: Array<[ReturnType<typeof figure>, string[]]> = [
         [figure("loss −log σ(s)", "Binary cross-entropy against label 1"), ["loss −log σ(s)"]],
         [
@@ -135,6 +136,38 @@ describe("renderFigurePng", () => {
             `"${text}" not among the SVG's texts: ${JSON.stringify(shown)}`,
           );
       }
+    },
+  );
+});
+
+describe("figures in one Chromium", () => {
+  it(
+    "draws every figure of a process in one Chromium, and survives a figure plotly refuses",
+    { skip: findChromium() === null && "no Chromium installed (scripts/setup.mjs installs it)" },
+    async () => {
+      const { figureBrowserLaunches, renderFigureSvg } = await import("../lib");
+      const sizes: number[][] = [];
+      for (const width of [200, 240, 280]) {
+        const png = renderFigurePng({
+          data: [{ type: "bar", y: [1, 2] }],
+          layout: { width, height: 150 },
+        });
+        assert.ok(png !== null);
+        sizes.push(nativeTfjs().node.decodePng(png, 3).shape);
+      }
+      assert.deepEqual(sizes, [
+        [150, 200, 3],
+        [150, 240, 3],
+        [150, 280, 3],
+      ]);
+      assert.throws(
+        () => renderFigurePng({ data: [], layout: { width: "wide" } }),
+        /could not render the figure to PNG .*Height and width should be pixel values/,
+      );
+      assert.ok(
+        renderFigureSvg({ data: [], layout: { width: 100, height: 100 } })?.startsWith("<svg"),
+      );
+      assert.equal(figureBrowserLaunches(), 1);
     },
   );
 });
