@@ -73,6 +73,13 @@ def test_notebook_01_stops_at_a_step_and_a_rerun_continues(kernel):
     assert status == "ok" and stderr == "", (status, stderr)
     status, shape = kernel.run("console.log((generator.predict(fixedNoise) as tf.Tensor).shape)")
     assert status == "ok" and "64, 784" in shape, shape
+    # The interrupt reaches the kernel's whole process group; the figures' Chromium (started by
+    # startNotebook(), in its own group) must still draw, and no second one be launched.
+    status, drawn = kernel.run(
+        'import { figureBrowserLaunches, renderFigurePng } from "gan-kit";\n'
+        "console.log(renderFigurePng(lossFigure(history))!.length > 1000, figureBrowserLaunches());"
+    )
+    assert status == "ok" and drawn.strip() == "true 1", drawn
     _, done = kernel.run("console.log(history.length)")
     assert kernel.run(f"settings.steps = {int(done) + 5};")[0] == "ok"
     status, _ = kernel.run(cell)
