@@ -54,21 +54,58 @@ async function open(context, file) {
   return { page, failed };
 }
 
-/** Moves the pointer over a figure's plot area until plotly shows a hover label; true if it did. */
+/** Where on the page the first data point of a figure is drawn (plotly's own axes), or null. */
+function firstPointOnPage(gd) {
+  const rect = gd.getBoundingClientRect();
+  for (const points of gd.calcdata ?? []) {
+    const trace = points[0]?.trace;
+    if (!trace) continue;
+    const xa = gd._fullLayout[(trace.xaxis ?? "x").replace("x", "xaxis")];
+    const ya = gd._fullLayout[(trace.yaxis ?? "y").replace("y", "yaxis")];
+    for (const point of points) {
+      const [x, y] = trace.type === "bar" ? [point.p, point.s / 2] : [point.x, point.y];
+      if (xa && ya && Number.isFinite(x) && Number.isFinite(y))
+        return { x: rect.left + xa._offset + xa.c2p(x), y: rect.top + ya._offset + ya.c2p(y) };
+    }
+  }
+  return null;
+}
+
+/**
+ * Moves the pointer onto a figure's first data point, then if need be across its plot area,
+ * until plotly shows a hover label. Returns how a label was shown ("pointer", or "hover call" when
+ * the pointer found nothing to hover), or null.
+ */
 async function hoverShowsLabel(page, figure) {
   await figure.scrollIntoViewIfNeeded();
-  const area = figure.locator(".nsewdrag").first();
-  const box = await area.boundingBox();
-  if (box === null) return false;
-  for (let row = 1; row < 12; row++)
-    for (let col = 1; col < 24; col++) {
-      await page.mouse.move(box.x + (box.width * col) / 24, box.y + (box.height * row) / 12);
-      if ((await figure.locator(".hoverlayer .hovertext").count()) > 0) {
-        await page.mouse.move(0, 0);
-        return true;
-      }
+  // plotly draws hover labels at most every 50 ms (its HOVERMINTIME), so wait a little each time.
+  const shown = (ms) =>
+    figure
+      .locator(".hoverlayer .hovertext")
+      .first()
+      .waitFor({ state: "attached", timeout: ms })
+      .then(
+        () => true,
+        () => false,
+      );
+  const point = await figure.evaluate(firstPointOnPage);
+  const tries = point === null ? [] : [point];
+  const box = await figure.locator(".nsewdrag").first().boundingBox();
+  if (box !== null)
+    for (let row = 1; row < 12; row++)
+      for (let col = 1; col < 24; col++)
+        tries.push({ x: box.x + (box.width * col) / 24, y: box.y + (box.height * row) / 12 });
+  for (const [i, { x, y }] of tries.entries()) {
+    await page.mouse.move(x, y);
+    if (await shown(i === 0 ? 500 : 60)) {
+      await page.mouse.move(0, 0);
+      return "pointer";
     }
-  return false;
+  }
+  // Nothing to point at (e.g. bars of height 0 in a quick run): plotly's own hover call on the
+  // first point must still draw a label.
+  await figure.evaluate((gd) => window.Plotly.Fx.hover(gd, [{ curveNumber: 0, pointNumber: 0 }]));
+  return (await shown(1000)) ? "hover call" : null;
 }
 
 /** What one page shows with scripts on: counts, and a list of problems. */
@@ -113,8 +150,12 @@ async function checkPage(context, file) {
   if (maths.raw > 0)
     problems.push(`${maths.raw} "$" left in the prose, e.g. ${JSON.stringify(maths.samples)}`);
   let interactive = 0;
-  for (const figure of await page.locator(".site-plotly .js-plotly-plot").all())
-    if (await hoverShowsLabel(page, figure)) interactive++;
+  let byCall = 0;
+  for (const figure of await page.locator(".site-plotly .js-plotly-plot").all()) {
+    const how = await hoverShowsLabel(page, figure);
+    if (how !== null) interactive++;
+    if (how === "hover call") byCall++;
+  }
   if (interactive !== figures)
     problems.push(`${figures - interactive} of ${figures} figures show no hover label`);
   const images = await page.evaluate(() =>
@@ -157,6 +198,7 @@ async function checkPage(context, file) {
     page,
     figures,
     interactive,
+    byCall,
     formulas: maths.formulas,
     images: images.length,
     nav,
@@ -223,7 +265,9 @@ async function checkFolder(browser, folder) {
     problems.push(...mine.map((p) => `${name}: ${p}`));
     console.log(
       `${mine.length === 0 ? "ok  " : "FAIL"} ${path.relative(root, file)}: ${seen.formulas} formulas, ` +
-        `${seen.interactive}/${seen.figures} figures interactive, ${seen.images} images`,
+        `${seen.interactive}/${seen.figures} figures interactive` +
+        `${seen.byCall > 0 ? ` (${seen.byCall} by plotly's hover call: nothing under the pointer)` : ""}, ` +
+        `${seen.images} images`,
     );
     const folderName = path.basename(folder);
     if (name === "index.html" || (!shotNotebook && seen.figures > 0 && seen.formulas > 0)) {
