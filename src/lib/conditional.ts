@@ -10,9 +10,12 @@ import { SpectralNormDense } from "./spectral";
  * How a class label enters a conditional network:
  * - "embedding": a lookup table of one learned vector per class (nn.Embedding in PyTorch);
  * - "linear": the one-hot label times a learned matrix plus a bias, the LSGAN paper's choice for
- *   many classes, where it maps a long one-hot vector to a short one.
+ *   many classes, where it maps a long one-hot vector to a short one;
+ * - "one-hot": the one-hot label itself (labelSize = numClasses), concatenated as it is.
  */
-export type LabelEncoding = "embedding" | "linear";
+export type LabelEncoding = "embedding" | "linear" | "one-hot";
+
+const LABEL_ENCODINGS: readonly LabelEncoding[] = ["embedding", "linear", "one-hot"];
 
 export interface LabelCodeArgs {
   numClasses: number;
@@ -25,7 +28,7 @@ export interface LabelCodeArgs {
 }
 
 /** Turns labels [batch, 1] (class ids) into label vectors [batch, labelSize], inside a functional model. */
-function encodeLabels(
+export function encodeLabels(
   labels: tf.SymbolicTensor,
   { numClasses, labelSize, encoding, seed, prefix }: LabelCodeArgs,
 ): tf.SymbolicTensor {
@@ -42,7 +45,7 @@ function encodeLabels(
       .apply(labels) as tf.SymbolicTensor;
     return tf.layers.flatten({ name: `${prefix}_label_flatten` }).apply(table) as tf.SymbolicTensor;
   }
-  if (encoding === "linear") {
+  if (encoding === "linear" || encoding === "one-hot") {
     // The one-hot vector as a frozen identity lookup table: row c of I is the one-hot code of c.
     const table = tf.layers
       .embedding({
@@ -54,7 +57,10 @@ function encodeLabels(
         embeddingsInitializer: tf.initializers.identity({}),
       })
       .apply(labels) as tf.SymbolicTensor;
-    const oneHot = tf.layers.flatten({ name: `${prefix}_label_flatten` }).apply(table);
+    const oneHot = tf.layers
+      .flatten({ name: `${prefix}_label_flatten` })
+      .apply(table) as tf.SymbolicTensor;
+    if (encoding === "one-hot") return oneHot;
     return tf.layers
       .dense({
         units: labelSize,
@@ -64,7 +70,7 @@ function encodeLabels(
       .apply(oneHot) as tf.SymbolicTensor;
   }
   throw new Error(
-    `unknown label encoding ${JSON.stringify(encoding)}; use "embedding" or "linear"`,
+    `unknown label encoding ${JSON.stringify(encoding)}; use ${LABEL_ENCODINGS.map((e) => JSON.stringify(e)).join(", ")}`,
   );
 }
 
@@ -88,14 +94,23 @@ function conditionalInputs(
   };
 }
 
-function checkLabelArgs(numClasses: number, labelSize: number, encoding: LabelEncoding): void {
+/** Checks a label code's settings; names what is wrong. */
+export function checkLabelArgs(
+  numClasses: number,
+  labelSize: number,
+  encoding: LabelEncoding,
+): void {
   assertInteger("numClasses", numClasses, 2);
   assertInteger("labelSize", labelSize, 1);
-  if (encoding !== "embedding" && encoding !== "linear") {
+  if (!LABEL_ENCODINGS.includes(encoding)) {
     throw new Error(
-      `unknown label encoding ${JSON.stringify(encoding)}; use "embedding" or "linear"`,
+      `unknown label encoding ${JSON.stringify(encoding)}; use ${LABEL_ENCODINGS.map((e) => JSON.stringify(e)).join(", ")}`,
     );
   }
+  if (encoding === "one-hot" && labelSize !== numClasses)
+    throw new Error(
+      `a one-hot label code has numClasses (${numClasses}) entries; labelSize is ${labelSize}`,
+    );
 }
 
 export interface ConditionalMlpGeneratorArgs {

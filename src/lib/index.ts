@@ -60,6 +60,14 @@ export {
   type Grid,
 } from "./maths";
 export {
+  binomialPmf,
+  checkProbabilities,
+  entropy,
+  klDivergence,
+  meanLogLikelihood,
+  PROBABILITY_SUM_TOLERANCE,
+} from "./likelihood";
+export {
   buildMlpDiscriminator,
   buildMlpGenerator,
   countParameters,
@@ -264,3 +272,23 @@ export {
   type RingSettings,
 } from "./ringexperiment";
 export { renderRingGif, type RingGifArgs } from "./ringpictures";
+export {
+  createTwoDigitStream,
+  drawTwoDigitNumbers,
+  indicesByDigit,
+  scoreTwoDigitNumbers,
+  TWO_DIGIT_CLASSES,
+  type CreateTwoDigitStreamArgs,
+  type TwoDigitDraw,
+  type TwoDigitScores,
+  type TwoDigitStream,
+} from "./twodigits";
+export {
+  buildConditionalLsganDiscriminator,
+  buildConditionalLsganGenerator,
+  buildLsganDiscriminator,
+  buildLsganGenerator,
+  type ConditionalLsganArgs,
+  type LsganDiscriminatorArgs,
+  type LsganGeneratorArgs,
+} from "./lsgannets";

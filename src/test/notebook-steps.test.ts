@@ -32,13 +32,13 @@ interface Cells {
 
 const SETTINGS = { latentSize: 96, learningRate: 1e-3, beta1: 0.5 };
 
-/** The tagged code cells of notebook 01, compiled to JavaScript and run with gan-kit in scope. */
-function loadCells(): Cells {
+/** Notebook 01's code cells tagged `tag`, compiled to JavaScript and run with gan-kit in scope. */
+function loadTaggedCells<T>(tag: string, names: string[]): T {
   const notebook = JSON.parse(readFileSync(NOTEBOOK, "utf8")) as {
     cells: Array<{ cell_type: string; source: string | string[]; metadata: { tags?: string[] } }>;
   };
   const tagged = notebook.cells.filter(
-    (c) => c.cell_type === "code" && (c.metadata.tags ?? []).includes(TAG),
+    (c) => c.cell_type === "code" && (c.metadata.tags ?? []).includes(tag),
   );
   const source = tagged
     .map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source))
@@ -46,21 +46,24 @@ function loadCells(): Cells {
   const js = ts.transpileModule(source, {
     compilerOptions: { target: ts.ScriptTarget.ES2020 },
   }).outputText;
-  const names = [
-    "buildGenerator",
-    "buildDiscriminator",
-    "adam",
-    "updateD",
-    "updateG",
-    "trainOneStep",
-  ];
   const scope: Record<string, unknown> = {
     ...kit,
     settings: SETTINGS,
     console: { log: () => undefined },
   };
   const run = new Function(...Object.keys(scope), `${js}\nreturn { ${names.join(", ")} };`);
-  return run(...Object.values(scope)) as Cells;
+  return run(...Object.values(scope)) as T;
+}
+
+function loadCells(): Cells {
+  return loadTaggedCells<Cells>(TAG, [
+    "buildGenerator",
+    "buildDiscriminator",
+    "adam",
+    "updateD",
+    "updateG",
+    "trainOneStep",
+  ]);
 }
 
 function largestGap(a: tf.LayersModel, b: tf.LayersModel): number {
@@ -175,5 +178,35 @@ describe("notebook 01's cells against the helper", () => {
     tf.dispose([...g0, ...d0, ...d1, real, fake, z]);
     [p.generator, p.discriminator].forEach((m) => m.dispose());
     [p.optimizerG, p.optimizerD].forEach((o) => o.dispose());
+  });
+});
+
+interface LikelihoodCells {
+  binomial(n: number, theta: number): Float64Array;
+  meanLogLik(p: Float64Array, q: Float64Array): number;
+  kl(p: Float64Array, q: Float64Array): number;
+  entropyOf(p: Float64Array): number;
+}
+
+describe("notebook 01's maximum-likelihood cells against the helper", () => {
+  const cells = loadTaggedCells<LikelihoodCells>("ml-by-hand", [
+    "binomial",
+    "meanLogLik",
+    "kl",
+    "entropyOf",
+  ]);
+  const close = (a: number, b: number) => assert.ok(Math.abs(a - b) <= 1e-12, `${a} vs ${b}`);
+
+  it("computes binomialPmf, meanLogLikelihood, klDivergence and entropy", () => {
+    const data = kit.binomialPmf(28, 0.2).map((p, k) => (k % 3 === 0 ? 2 * p : p));
+    const total = data.reduce((a, b) => a + b, 0);
+    const pData = data.map((p) => p / total);
+    for (const theta of [0.01, 0.2, 0.5, 0.77]) {
+      const q = cells.binomial(28, theta);
+      kit.binomialPmf(28, theta).forEach((p, k) => close(q[k], p));
+      close(cells.meanLogLik(pData, q), kit.meanLogLikelihood(pData, q));
+      close(cells.kl(pData, q), kit.klDivergence(pData, q));
+    }
+    close(cells.entropyOf(pData), kit.entropy(pData));
   });
 });
