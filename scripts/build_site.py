@@ -23,12 +23,9 @@ ROOT = pages.ROOT
 NOTEBOOKS = ROOT / "notebooks"
 SERIES = "GAN Step by Step"
 # The README sections the index carries after its opening (the series table), in this order.
-README_SECTIONS = (
-    "Quick start",
-    "Reading and running the notebooks",
-    "The website",
-    "What the set-up does",
-)
+# The README sections the index carries after its opening (the series table), in this order; the
+# README's other sections are for maintainers (set-up internals, tests, performance).
+README_SECTIONS = ("Quick start", "Reading and running the notebooks")
 TIMINGS_START = "<!-- series-table:start"
 TIMINGS_END = "<!-- series-table:end -->"
 LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
@@ -52,8 +49,8 @@ def github_anchor(heading: str) -> str:
 
 def rewrite_links(markdown: str, page_of: dict[str, str], headings: list[str]) -> str:
     """README links made right for the site: notebooks/X.ipynb → X's page, #anchors → the index's
-    heading ids; a link to another file of the repository, which the site does not carry, keeps
-    its text as code."""
+    heading ids (a section the index does not carry keeps its text); a link to another file of the
+    repository, which the site does not carry, keeps its text as code."""
     anchors = {github_anchor(h): heading_id(h) for h in headings}
 
     def rewrite(match: re.Match) -> str:
@@ -61,9 +58,8 @@ def rewrite_links(markdown: str, page_of: dict[str, str], headings: list[str]) -
         if target.startswith(("http://", "https://")):
             return match.group(0)
         if target.startswith("#"):
-            if target[1:] not in anchors:
-                raise SystemExit(f"README link {target} points at a section the index does not carry")
-            return f"[{text}](#{anchors[target[1:]]})"
+            # A section the index does not carry (README-only) keeps its link text.
+            return f"[{text}](#{anchors[target[1:]]})" if target[1:] in anchors else text
         if target in page_of:
             return f"[{text}]({page_of[target]})"
         return text if text.startswith("`") else f"`{text}`"

@@ -1,6 +1,7 @@
 // Making a GAN: two networks, one optimiser each, and the game they play.
 import { tf } from "./backend";
 import { assertFinite } from "./checks";
+import { checkDiscriminatorUpdate, type DiscriminatorUpdate, SUMMED_UPDATE } from "./dupdate";
 import { NON_SATURATING, type Objective } from "./losses";
 import { createNoiseSampler, type NoiseDistribution, type NoiseSampler } from "./noise";
 import { LeanAdam, LeanRmsProp, type LinearDecay } from "./optimizer";
@@ -10,7 +11,12 @@ export interface Gan {
   generator: tf.LayersModel;
   discriminator: tf.LayersModel;
   generatorOptimizer: tf.Optimizer;
+  /** D's optimiser: the first of `discriminatorOptimizers`. */
   discriminatorOptimizer: tf.Optimizer;
+  /** How J(D) is minimised in a step (`SUMMED_UPDATE` unless asked otherwise; see dupdate.ts). */
+  discriminatorUpdate: DiscriminatorUpdate;
+  /** One optimiser per step of `discriminatorUpdate`, all with D's settings. */
+  discriminatorOptimizers: tf.Optimizer[];
   /** The game: both players' costs (see losses.ts). */
   objective: Objective;
   latentSize: number;
@@ -45,6 +51,11 @@ export interface CreateGanArgs {
    * ρ = 0.9, as `LeanRmsProp`; it takes no betas).
    */
   rule?: "adam" | "rmsprop";
+  /**
+   * How J(D) is minimised in a step: `SUMMED_UPDATE` (the default: one step on real + fake) or
+   * `SEPARATE_UPDATES` (the real part, then the fake part, each with an optimiser of its own).
+   */
+  discriminatorUpdate?: DiscriminatorUpdate;
   /** Adam's first-moment decay; GANs usually use 0.5 rather than the default 0.9. */
   beta1?: number;
   beta2?: number;
@@ -69,7 +80,13 @@ export interface CreateGanArgs {
   learningRateDecay?: LinearDecay;
 }
 
-const OBJECTIVE_PARTS = ["discriminatorCost", "generatorCost", "meanVerdict"] as const;
+const OBJECTIVE_PARTS = [
+  "discriminatorCost",
+  "discriminatorRealPart",
+  "discriminatorFakePart",
+  "generatorCost",
+  "meanVerdict",
+] as const;
 
 /** Throws unless `objective` is an Objective value (a string or a spec is named as such). */
 function checkObjective(objective: Objective): void {
@@ -118,7 +135,11 @@ export function createGan(args: CreateGanArgs): Gan {
     throw new Error(`rule must be "adam" or "rmsprop", got ${JSON.stringify(rule)}`);
   if (rule === "rmsprop" && (args.beta1 !== undefined || args.beta2 !== undefined))
     throw new Error('beta1 and beta2 are Adam\'s: RMSProp (rule "rmsprop") takes neither');
-  const optimizers = [learningRate, args.discriminatorLearningRate ?? learningRate].map((rate) => {
+  const discriminatorUpdate = args.discriminatorUpdate ?? SUMMED_UPDATE;
+  checkDiscriminatorUpdate(discriminatorUpdate);
+  const dRate = args.discriminatorLearningRate ?? learningRate;
+  const rates = [learningRate, ...discriminatorUpdate.steps.map(() => dRate)];
+  const optimizers = rates.map((rate) => {
     const common = {
       learningRate: rate,
       weightDecay: args.weightDecay ?? 0,
@@ -152,6 +173,8 @@ export function createGan(args: CreateGanArgs): Gan {
     jointDiscriminatorPass: !hasBatchNorm,
     generatorOptimizer: optimizers[0],
     discriminatorOptimizer: optimizers[1],
+    discriminatorUpdate,
+    discriminatorOptimizers: optimizers.slice(1),
     sampleNoise:
       typeof args.noise === "function"
         ? args.noise
@@ -162,7 +185,7 @@ export function createGan(args: CreateGanArgs): Gan {
 /** Frees the state of both optimisers; the networks stay (e.g. trained networks kept for sampling). */
 export function disposeOptimizers(gan: Gan): void {
   gan.generatorOptimizer.dispose();
-  gan.discriminatorOptimizer.dispose();
+  new Set([gan.discriminatorOptimizer, ...gan.discriminatorOptimizers]).forEach((o) => o.dispose());
 }
 
 /** Frees the weights of both networks and the state of both optimisers. */

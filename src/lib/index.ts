@@ -292,3 +292,10 @@ export {
   type LsganDiscriminatorArgs,
   type LsganGeneratorArgs,
 } from "./lsgannets";
+export {
+  checkDiscriminatorUpdate,
+  type DiscriminatorPart,
+  type DiscriminatorUpdate,
+  SEPARATE_UPDATES,
+  SUMMED_UPDATE,
+} from "./dupdate";

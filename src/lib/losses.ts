@@ -30,6 +30,13 @@ export interface Objective {
    * @param realOutputs [batch, 1]; @param fakeOutputs [batch, 1].
    */
   discriminatorCost(realOutputs: tf.Tensor, fakeOutputs: tf.Tensor): tf.Scalar;
+  /**
+   * J(D)'s two halves: its part on real data and its part on fakes, [batch, 1] outputs each;
+   * discriminatorCost(r, f) = realPart(r) + fakePart(f). A discriminator update that minimises
+   * them one at a time (see `SEPARATE_UPDATES`) uses them.
+   */
+  discriminatorRealPart(realOutputs: tf.Tensor): tf.Scalar;
+  discriminatorFakePart(fakeOutputs: tf.Tensor): tf.Scalar;
   /** J(G) from D's outputs on generated images, [batch, 1]. */
   generatorCost(fakeOutputs: tf.Tensor): tf.Scalar;
   /** What D "says" of a batch [batch, 1]: the mean probability σ(s), or the mean raw output. */
@@ -127,6 +134,8 @@ export function crossEntropyObjective(
     name: generator,
     spec: { kind: "cross-entropy", generator },
     discriminatorCost: crossEntropyDiscriminatorCost,
+    discriminatorRealPart: (real) => tf.tidy(() => tf.mean(tf.softplus(tf.neg(real))).mul(0.5)),
+    discriminatorFakePart: (fake) => tf.tidy(() => tf.mean(tf.softplus(fake)).mul(0.5)),
     generatorCost,
     meanVerdict: (outputs) => tf.tidy(() => tf.mean(tf.sigmoid(outputs))),
   };
@@ -145,6 +154,8 @@ export function leastSquaresObjective(targets: LsTargets = LS_ZERO_ONE): Objecti
     name: `least squares (${a}, ${b}, ${c})`,
     spec: { kind: "least-squares", a, b, c },
     discriminatorCost: (real, fake) => lsDiscriminatorCost(real, fake, { a, b }),
+    discriminatorRealPart: (real) => tf.tidy(() => tf.mean(tf.squaredDifference(real, b)).mul(0.5)),
+    discriminatorFakePart: (fake) => tf.tidy(() => tf.mean(tf.squaredDifference(fake, a)).mul(0.5)),
     generatorCost: (fake) => lsGeneratorCost(fake, c),
     meanVerdict: (outputs) => tf.mean(outputs),
   };

@@ -2,6 +2,7 @@
 import { tf } from "./backend";
 import { assertInteger, assertShape } from "./checks";
 import type { BatchStream } from "./data";
+import type { DiscriminatorPart } from "./dupdate";
 import type { Gan } from "./gan";
 
 export interface DiscriminatorMetrics {
@@ -85,6 +86,44 @@ function judgeRealAndFake(
 }
 
 /**
+ * D's update in several optimiser steps (`gan.discriminatorUpdate`, e.g. `SEPARATE_UPDATES`): each
+ * step minimises its halves of J(D), computed from D as the steps before it left it, with its own
+ * optimiser. Returns [J(D) as the steps minimised it, D(x), D(G(z))]; D's outputs go to `kept`.
+ */
+function updateDiscriminatorInSteps(
+  gan: Gan,
+  realImages: tf.Tensor,
+  fakes: tf.Tensor,
+  y: tf.Tensor | undefined,
+  kept: tf.Tensor[],
+): tf.Tensor {
+  const outputs: Partial<Record<DiscriminatorPart, tf.Tensor>> = {};
+  const costs = gan.discriminatorUpdate.steps.map(
+    (parts, i) =>
+      gan.discriminatorOptimizers[i].minimize(
+        () => {
+          const terms = parts.map((part) => {
+            const out = run(gan.discriminator, part === "real" ? realImages : fakes, y);
+            outputs[part] = tf.keep(out);
+            kept.push(out);
+            return part === "real"
+              ? gan.objective.discriminatorRealPart(out)
+              : gan.objective.discriminatorFakePart(out);
+          });
+          return terms.length === 1 ? terms[0] : (tf.addN(terms) as tf.Scalar);
+        },
+        true,
+        trainableVariables(gan.discriminator),
+      ) as tf.Scalar,
+  );
+  return tf.stack([
+    tf.addN(costs),
+    gan.objective.meanVerdict(outputs.real!),
+    gan.objective.meanVerdict(outputs.fake!),
+  ]);
+}
+
+/**
  * One update of the discriminator on a real batch and a batch of fresh fakes; G is not changed.
  * @param realImages [batch, ...D's input shape], values in [−1, 1].
  * @param labels [batch] class ids of the real images, for a conditional GAN (the fakes get the same labels).
@@ -100,6 +139,8 @@ export function trainDiscriminatorStep(
   const values = tf.tidy(() => {
     const y = labelsFor(gan, labels, realImages.shape[0]);
     const fakes = run(gan.generator, gan.sampleNoise(realImages.shape[0]), y);
+    if (gan.discriminatorUpdate.steps.length > 1)
+      return updateDiscriminatorInSteps(gan, realImages, fakes, y, kept);
     const cost = gan.discriminatorOptimizer.minimize(
       () => {
         const [realLogits, fakeLogits] = judgeRealAndFake(gan, realImages, fakes, y);
