@@ -18,6 +18,12 @@ import {
   buildDcganDiscriminator,
   buildDcganGenerator,
 } from "./conv";
+import {
+  buildConditionalLsganDiscriminator,
+  buildConditionalLsganGenerator,
+  buildLsganDiscriminator,
+  buildLsganGenerator,
+} from "./lsgannets";
 import { buildMlpDiscriminator, buildMlpGenerator } from "./mlp";
 import type { NoiseDistribution } from "./noise";
 import { createGan, disposeOptimizers, type CreateGanArgs } from "./gan";
@@ -28,6 +34,7 @@ import { runRingExperiment, type RingExperiment, type RingSettings } from "./rin
 import type { StackedGroup } from "./stacked";
 import { stopOnRestart } from "./session";
 import { trainGan, type StepMetrics } from "./steps";
+import { createTwoDigitStream } from "./twodigits";
 
 const BUILDERS = {
   buildMlpGenerator,
@@ -38,6 +45,10 @@ const BUILDERS = {
   buildConvDiscriminator,
   buildDcganGenerator,
   buildDcganDiscriminator,
+  buildLsganGenerator,
+  buildLsganDiscriminator,
+  buildConditionalLsganGenerator,
+  buildConditionalLsganDiscriminator,
 };
 
 /** A network as one of gan-kit's builders and its arguments: what another process can rebuild. */
@@ -67,7 +78,11 @@ export interface GanJob {
     noise?: NoiseDistribution;
     objective?: ObjectiveSpec;
   };
-  data: { layout: ImageLayout; seed: number };
+  /**
+   * The digits (in a layout, shuffled with a seed), or the two-digit numbers 00–99 made from them
+   * (`createTwoDigitStream`; the digits in the "image" layout, the batches drawn with its seed).
+   */
+  data: { layout: ImageLayout; seed: number } | { source: "two-digit numbers"; seed: number };
   batches: { batchSize: number; seed: number };
   steps: number;
   /** Keep an exponential moving average of G's weights with this β (saved beside G). */
@@ -107,8 +122,11 @@ export async function runGanJob(
     discriminator,
     averaged: average?.model,
     train: () => {
-      const data = loadMnist(job.data);
-      const batches = createBatchStream(data, job.batches);
+      const twoDigits = "source" in job.data;
+      const data = loadMnist(twoDigits ? { layout: "image", seed: job.data.seed } : job.data);
+      const batches = twoDigits
+        ? createTwoDigitStream({ digits: data, ...job.batches })
+        : createBatchStream(data, job.batches);
       const objective =
         job.gan.objective === undefined ? undefined : createObjective(job.gan.objective);
       const gan = createGan({ ...job.gan, objective, generator, discriminator });

@@ -3,7 +3,7 @@
 import { tf } from "./backend";
 import { assertInteger } from "./checks";
 import { classifyDigits } from "./classifier";
-import { IMAGE_SIZE, NUM_CLASSES, type MnistData } from "./data";
+import { IMAGE_SIZE, NUM_CLASSES, type BatchStream, type MnistData } from "./data";
 import { createRandom, type Random } from "./random";
 
 /** The two-digit numbers 00–99. */
@@ -58,13 +58,15 @@ export function drawTwoDigitNumbers(
   return draw;
 }
 
-/** A seeded, endless stream of two-digit numbers. */
-export interface TwoDigitStream {
+/**
+ * A seeded, endless stream of two-digit numbers, usable wherever a BatchStream is. It has no
+ * epochs (every batch is drawn afresh, with replacement): `batchesPerEpoch` is Infinity.
+ */
+export interface TwoDigitStream extends BatchStream {
   /** Images [batchSize, 28, 56, 1] in [−1, 1] and their numbers [batchSize] (int32, 0..99). */
   nextBatch(): { images: tf.Tensor4D; labels: tf.Tensor1D };
   /** The digits behind the last batch (which images, which numbers). */
   readonly lastDraw: TwoDigitDraw | null;
-  readonly batchSize: number;
 }
 
 export interface CreateTwoDigitStreamArgs {
@@ -90,21 +92,28 @@ export function createTwoDigitStream({
   const random = createRandom(seed);
   const byDigit = indicesByDigit(digits.labels.dataSync());
   let lastDraw: TwoDigitDraw | null = null;
+  const nextBatch = () => {
+    const draw = drawTwoDigitNumbers(random, byDigit, batchSize);
+    lastDraw = draw;
+    return tf.tidy(() => ({
+      images: tf.concat(
+        [tf.gather(digits.images, draw.left), tf.gather(digits.images, draw.right)],
+        2,
+      ) as tf.Tensor4D,
+      labels: tf.tensor1d(draw.labels, "int32"),
+    }));
+  };
   return {
     batchSize,
+    batchesPerEpoch: Infinity,
     get lastDraw() {
       return lastDraw;
     },
-    nextBatch() {
-      const draw = drawTwoDigitNumbers(random, byDigit, batchSize);
-      lastDraw = draw;
-      return tf.tidy(() => ({
-        images: tf.concat(
-          [tf.gather(digits.images, draw.left), tf.gather(digits.images, draw.right)],
-          2,
-        ) as tf.Tensor4D,
-        labels: tf.tensor1d(draw.labels, "int32"),
-      }));
+    nextBatch,
+    nextImages() {
+      const { images, labels } = nextBatch();
+      labels.dispose();
+      return images;
     },
   };
 }

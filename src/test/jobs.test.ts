@@ -11,6 +11,7 @@ import {
   NON_SATURATING,
   runGanJob,
   runRingJob,
+  SEPARATE_UPDATES,
   startBackgroundTraining,
   tf,
   trainingCachePath,
@@ -89,6 +90,46 @@ describe("GAN jobs", () => {
     assert.equal((await runGanJob(reordered)).fromCache, true);
     const longer = await runGanJob(tinyJob(cacheDir, "tiny", { steps: 31 }));
     assert.equal(longer.fromCache, false, "a changed job trains again");
+  });
+
+  it("train the many-class LSGAN on two-digit numbers with two discriminator updates, and reload it", async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "gan-jobs-"));
+    const conditional = {
+      numClasses: 100,
+      labelEncoding: "linear",
+      labelSize: 8,
+      channels: 8,
+    } as const;
+    const job = tinyJob(cacheDir, "two-digit", {
+      generator: {
+        builder: "buildConditionalLsganGenerator",
+        args: { ...conditional, latentSize: 8, seed: 1 },
+      },
+      discriminator: {
+        builder: "buildConditionalLsganDiscriminator",
+        args: { ...conditional, seed: 2 },
+      },
+      gan: {
+        learningRate: 1e-3,
+        objective: LEAST_SQUARES.spec,
+        discriminatorUpdate: SEPARATE_UPDATES,
+        seed: 3,
+      },
+      data: { source: "two-digit numbers", seed: 4 },
+      batches: { batchSize: 8, seed: 5 },
+      steps: 3,
+      averageDecay: undefined,
+    });
+    const first = await runGanJob(job);
+    assert.equal(first.fromCache, false);
+    assert.equal(first.history.length, 3);
+    assert.deepEqual(first.generator.outputs[0].shape, [null, 28, 56, 1]);
+    const again = await runGanJob(job);
+    assert.equal(again.fromCache, true);
+    assert.deepEqual(weightsOf(again.generator), weightsOf(first.generator));
+    const summed = await runGanJob({ ...job, gan: { ...job.gan, discriminatorUpdate: undefined } });
+    assert.equal(summed.fromCache, false, "the update scheme is part of the job");
+    assert.notDeepEqual(weightsOf(summed.discriminator), weightsOf(first.discriminator));
   });
 
   it("run in background processes two at a time, and their cached results match a run in this process", async () => {
