@@ -9,6 +9,19 @@ import { createSyncFn } from "synckit";
 import type { Figure } from "./figures";
 import type { FigureReply, FigureRequest } from "./figureworker";
 
+/**
+ * The flags gan-kit's headless Chromiums run with (the figure renderer and the browser checks):
+ * no sandbox (containers, root), no GPU, and none of Chromium's own traffic to the network.
+ */
+export const CHROMIUM_ARGS: readonly string[] = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
 /** Where Debian and Ubuntu install Chromium; $CHROMIUM_PATH is tried before them. */
 export const CHROMIUM_PATHS: readonly string[] = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
 

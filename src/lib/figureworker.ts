@@ -7,7 +7,7 @@
 import type { Page } from "playwright-core";
 import { runAsWorker } from "synckit";
 
-import { findChromium } from "./chromium";
+import { CHROMIUM_ARGS, findChromium } from "./chromium";
 import type { Figure } from "./figures";
 
 /** What one call asks for. */
@@ -33,7 +33,7 @@ async function openPage(): Promise<Page> {
   launches++;
   const browser = await launcher.launch({
     executablePath: chromium,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+    args: [...CHROMIUM_ARGS],
   });
   const page = await browser.newPage();
   // The page and each figure reach Chromium as strings, not as a file it decodes: the renderer

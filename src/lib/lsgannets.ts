@@ -36,6 +36,21 @@ function upBlock(name: string, filters: number, strides: number, seed: number, k
   ];
 }
 
+/** A dense layer to height·width·channels numbers, BatchNorm and ReLU, reshaped to a feature map. */
+function denseToMap(height: number, width: number, channels: number, seed: number) {
+  return [
+    tf.layers.dense({
+      units: height * width * channels,
+      useBias: false,
+      kernelInitializer: init(seed),
+      name: "g_dense",
+    }),
+    batchNormalization({ name: "g_dense_bn" }),
+    tf.layers.reLU({ name: "g_dense_relu" }),
+    tf.layers.reshape({ targetShape: [height, width, channels], name: "g_reshape" }),
+  ];
+}
+
 /** A 5×5 stride-2 convolution, BatchNorm (unless `norm` is false) and LeakyReLU 0.2. */
 function downBlock(name: string, filters: number, seed: number, norm = true) {
   return [
@@ -77,15 +92,7 @@ export function buildLsganGenerator({
   const z = tf.input({ shape: [latentSize], name: "z" });
   const half = Math.floor(channels / 2);
   const images = chain(z, [
-    tf.layers.dense({
-      units: 7 * 7 * channels,
-      useBias: false,
-      kernelInitializer: init(next()),
-      name: "g_dense",
-    }),
-    batchNormalization({ name: "g_dense_bn" }),
-    tf.layers.reLU({ name: "g_dense_relu" }),
-    tf.layers.reshape({ targetShape: [7, 7, channels], name: "g_reshape" }),
+    ...denseToMap(7, 7, channels, next()),
     ...upBlock("g_up1", channels, 2, next()),
     ...upBlock("g_same1", channels, 1, next()),
     ...upBlock("g_up2", half, 2, next()),
@@ -175,15 +182,7 @@ export function buildConditionalLsganGenerator(args: ConditionalLsganArgs): tf.L
   const { labels, code } = labelInput(args, "g", next());
   const joined = tf.layers.concatenate({ name: "g_concat" }).apply([z, code]) as tf.SymbolicTensor;
   const images = chain(joined, [
-    tf.layers.dense({
-      units: 7 * 14 * channels,
-      useBias: false,
-      kernelInitializer: init(next()),
-      name: "g_dense",
-    }),
-    batchNormalization({ name: "g_dense_bn" }),
-    tf.layers.reLU({ name: "g_dense_relu" }),
-    tf.layers.reshape({ targetShape: [7, 14, channels], name: "g_reshape" }),
+    ...denseToMap(7, 14, channels, next()),
     ...upBlock("g_up1", Math.floor(channels / 2), 2, next(), 5),
     tf.layers.conv2dTranspose({
       filters: 1,

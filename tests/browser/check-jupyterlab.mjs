@@ -20,7 +20,11 @@ import { chromium } from "playwright-core";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const notebook = process.argv[2] ?? "01-recall-gan.ipynb";
 const screenshotDir = path.join(root, "output", "browser");
-const chromiumPath = createRequire(import.meta.url)("gan-kit").findChromium();
+// gan-kit's Chromium module alone (no TensorFlow): where Chromium is, and the flags it runs with.
+const { findChromium, CHROMIUM_ARGS: chromiumArgs } = createRequire(import.meta.url)(
+  "gan-kit/dist/lib/chromium.js",
+);
+const chromiumPath = findChromium();
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -99,14 +103,7 @@ async function main() {
     browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
+      args: [...chromiumArgs],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const pageErrors = [];

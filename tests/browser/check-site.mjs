@@ -21,7 +21,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", ".
 const folders =
   process.argv.length > 2 ? process.argv.slice(2) : [path.join(root, "output", "site")];
 const screenshotDir = path.join(root, "output", "browser");
-const chromiumPath = createRequire(import.meta.url)("gan-kit/dist/lib/chromium.js").findChromium();
+// gan-kit's Chromium module alone (no TensorFlow): where Chromium is, and the flags it runs with.
+const { findChromium, CHROMIUM_ARGS: chromiumArgs } = createRequire(import.meta.url)(
+  "gan-kit/dist/lib/chromium.js",
+);
+const chromiumPath = findChromium();
 
 /** A context whose every request other than file:, data: and blob: is refused and recorded. */
 async function offlineContext(browser, javaScriptEnabled) {
@@ -299,14 +303,7 @@ async function main() {
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
+    args: [...chromiumArgs],
   });
   try {
     const problems = [];
