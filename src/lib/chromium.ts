@@ -7,7 +7,6 @@ import path from "node:path";
 import { createSyncFn } from "synckit";
 
 import type { Figure } from "./figures";
-import type { FigureReply, FigureRequest } from "./figureworker";
 
 /**
  * The flags gan-kit's headless Chromiums run with (the figure renderer and the browser checks):
@@ -51,6 +50,20 @@ export function renderFigurePng(figure: Figure): Uint8Array | null {
 export function renderFigureSvg(figure: Figure): string | null {
   const url = renderFigure(figure, "svg");
   return url === null ? null : decodeURIComponent(url.slice(url.indexOf(",") + 1));
+}
+
+/** What one call of the figure worker (figureworker.ts) asks for. */
+export interface FigureRequest {
+  figure: Figure;
+  format: "png" | "svg";
+  width: number;
+  height: number;
+}
+
+/** A data URL of the image, and how many Chromiums this process has launched so far. */
+export interface FigureReply {
+  url: string;
+  launches: number;
 }
 
 /** How many Chromiums this process has launched for figures (one, once any figure is drawn). */

@@ -1,6 +1,5 @@
 // Figures as plain data (plotly's traces and layout), rounded so that their JSON stays small and stable.
 import { assertInteger } from "./checks";
-import type { StepMetrics } from "./steps";
 
 /** A plotly figure: traces and layout, as plotly.js takes them. */
 export interface Figure {
@@ -27,17 +26,26 @@ export function blockMeans(values: number[], size: number): number[] {
   return means;
 }
 
+/** What a loss figure reads of each training step (a `StepMetrics` has it all). */
+export interface LossPoint {
+  step: number;
+  dLoss: number;
+  gLoss: number;
+  dReal: number;
+  dFake: number;
+}
+
 /**
  * A figure of both players' costs (top) and of D(x) and D(G(z)) (bottom) against the step, each
  * averaged over blocks of steps so that about `points` points remain.
  */
-export function lossFigure(history: StepMetrics[], title = "Training costs", points = 200): Figure {
+export function lossFigure(history: LossPoint[], title = "Training costs", points = 200): Figure {
   const block = Math.max(1, Math.ceil(history.length / points));
   const steps = blockMeans(
     history.map((m) => m.step),
     block,
   ).map(Math.round);
-  const line = (name: string, pick: (m: StepMetrics) => number, yaxis = "y") => ({
+  const line = (name: string, pick: (m: LossPoint) => number, yaxis = "y") => ({
     type: "scatter",
     mode: "lines",
     name,

@@ -7,22 +7,7 @@
 import type { Page } from "playwright-core";
 import { runAsWorker } from "synckit";
 
-import { CHROMIUM_ARGS, findChromium } from "./chromium";
-import type { Figure } from "./figures";
-
-/** What one call asks for. */
-export interface FigureRequest {
-  figure: Figure;
-  format: "png" | "svg";
-  width: number;
-  height: number;
-}
-
-/** A data URL of the image, and how many Chromiums this process has launched so far. */
-export interface FigureReply {
-  url: string;
-  launches: number;
-}
+import { CHROMIUM_ARGS, findChromium, type FigureReply, type FigureRequest } from "./chromium";
 
 let launches = 0;
 
