@@ -72,20 +72,25 @@ function labelColumn(labels: string[], cell: number, padding: number): tf.Tensor
 }
 
 /**
- * Tiles digits into one grayscale image [height, width, 1] of int32 values 0..255.
- * @param images [n, 784] or [n, 28, 28, 1], values in [−1, 1] (−1 = black background).
+ * Tiles images into one grayscale image [height, width, 1] of int32 values 0..255.
+ * @param images [n, 784] (28×28 digits) or [n, h, w, 1] (e.g. [n, 28, 56, 1] two-digit numbers),
+ *   values in [−1, 1] (−1 = black background).
  */
 export function composeSampleGrid(
   images: tf.Tensor,
   { columns, scale = 2, padding = 2, rowLabels }: SampleGridArgs = {},
 ): tf.Tensor3D {
   const count = images.shape[0];
-  const pixels = images.size / Math.max(count, 1);
-  if (count === 0 || pixels !== IMAGE_SIZE * IMAGE_SIZE) {
+  const flat = images.shape.length === 2 && images.shape[1] === IMAGE_SIZE * IMAGE_SIZE;
+  const isImage = images.shape.length === 4 && images.shape[3] === 1;
+  if (count === 0 || !(flat || isImage)) {
     throw new Error(
-      `images must be [n, 784] or [n, 28, 28, 1] with n > 0, got [${images.shape.join(", ")}]`,
+      `images must be [n, 784] or [n, height, width, 1] with n > 0, got [${images.shape.join(", ")}]`,
     );
   }
+  const [height, width] = flat
+    ? [IMAGE_SIZE, IMAGE_SIZE]
+    : [images.shape[1] as number, images.shape[2] as number];
   const cols = columns ?? Math.ceil(Math.sqrt(count));
   assertInteger("columns", cols);
   assertInteger("scale", scale);
@@ -95,15 +100,11 @@ export function composeSampleGrid(
     throw new Error(`rowLabels has ${rowLabels.length} labels for ${rows} rows`);
   }
   return tf.tidy(() => {
-    const cell = IMAGE_SIZE + padding;
+    const [cellHeight, cellWidth] = [height + padding, width + padding];
     const gray = 128;
-    let digits = tf.clipByValue(
-      images.reshape([count, IMAGE_SIZE, IMAGE_SIZE]).add(1).mul(127.5),
-      0,
-      255,
-    );
+    let digits = tf.clipByValue(images.reshape([count, height, width]).add(1).mul(127.5), 0, 255);
     if (rows * cols > count) {
-      digits = tf.concat([digits, tf.zeros([rows * cols - count, IMAGE_SIZE, IMAGE_SIZE])]);
+      digits = tf.concat([digits, tf.zeros([rows * cols - count, height, width])]);
     }
     const framed = tf.pad(
       digits,
@@ -115,9 +116,9 @@ export function composeSampleGrid(
       gray,
     );
     const tiled = framed
-      .reshape([rows, cols, cell, cell])
+      .reshape([rows, cols, cellHeight, cellWidth])
       .transpose([0, 2, 1, 3])
-      .reshape([rows * cell, cols * cell]);
+      .reshape([rows * cellHeight, cols * cellWidth]);
     let bordered = tf.pad(
       tiled,
       [
@@ -127,7 +128,7 @@ export function composeSampleGrid(
       gray,
     ) as tf.Tensor2D;
     if (rowLabels !== undefined)
-      bordered = tf.concat([labelColumn(rowLabels, cell, padding), bordered], 1);
+      bordered = tf.concat([labelColumn(rowLabels, cellHeight, padding), bordered], 1);
     const image = bordered.expandDims(2) as tf.Tensor3D;
     const scaled =
       scale === 1
@@ -138,8 +139,8 @@ export function composeSampleGrid(
 }
 
 /**
- * Tiles digits into one grayscale PNG (see composeSampleGrid for the layout).
- * @param images [n, 784] or [n, 28, 28, 1], values in [−1, 1].
+ * Tiles images into one grayscale PNG (see composeSampleGrid for the layout).
+ * @param images [n, 784] or [n, h, w, 1], values in [−1, 1].
  * @returns PNG bytes.
  */
 export function renderSampleGrid(images: tf.Tensor, args: SampleGridArgs = {}): Uint8Array {

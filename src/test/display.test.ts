@@ -39,11 +39,29 @@ describe("renderSampleGrid", () => {
     assert.equal(pixels[40][40][0], 0);
   });
 
-  it("rejects images that are not 28×28", () => {
+  it("tiles wider images, such as two-digit numbers [n, 28, 56, 1], with row labels", async () => {
+    const left = tf.ones([3, 28, 28, 1]);
+    const images = tf.concat([left, left.neg()], 2); // white left halves, black right halves
+    const png = await renderSampleGrid(images, { columns: 3, scale: 1, padding: 2 });
+    const pixels = nativeTfjs().node.decodePng(png, 1).arraySync() as number[][][];
+    assert.equal(pixels.length, 2 + 30);
+    assert.equal(pixels[0].length, 2 + 3 * 58);
+    assert.equal(pixels[10][2 + 10][0], 255, "left half of the first number");
+    assert.equal(pixels[10][2 + 40][0], 0, "right half of the first number");
+    const labelled = nativeTfjs().node.decodePng(
+      renderSampleGrid(images, { columns: 1, scale: 1, padding: 2, rowLabels: ["07", "42", "99"] }),
+      1,
+    );
+    assert.equal(labelled.shape[0], 2 + 3 * 30);
+    tf.dispose([left, images, labelled]);
+  });
+
+  it("rejects images that are neither flat 28×28 digits nor [n, height, width, 1]", () => {
     assert.throws(
       () => renderSampleGrid(tf.zeros([4, 100])),
-      /must be \[n, 784\] or \[n, 28, 28, 1\].*got \[4, 100\]/,
+      /must be \[n, 784\] or \[n, height, width, 1\].*got \[4, 100\]/,
     );
+    assert.throws(() => renderSampleGrid(tf.zeros([4, 28, 28, 3])), /got \[4, 28, 28, 3\]/);
   });
 });
 
