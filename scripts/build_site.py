@@ -22,7 +22,6 @@ import pages
 ROOT = pages.ROOT
 NOTEBOOKS = ROOT / "notebooks"
 SERIES = "GAN Step by Step"
-# The README sections the index carries after its opening (the series table), in this order.
 # The README sections the index carries after its opening (the series table), in this order; the
 # README's other sections are for maintainers (set-up internals, tests, performance).
 README_SECTIONS = ("Quick start", "Reading and running the notebooks")
@@ -94,6 +93,18 @@ def build(out_dir: pathlib.Path, notebooks: list[pathlib.Path]) -> list[pathlib.
     staging = out_dir.with_name(out_dir.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    try:
+        written = write_pages(staging, out_dir, notebooks)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # nothing half-written is left
+        raise
+    shutil.rmtree(out_dir, ignore_errors=True)
+    staging.rename(out_dir)
+    return written
+
+
+def write_pages(staging: pathlib.Path, out_dir: pathlib.Path, notebooks: list[pathlib.Path]) -> list[pathlib.Path]:
+    """Writes the pages, the index and the assets into `staging`; returns the pages' final paths."""
     books = [(path, nbformat.read(path, as_version=4)) for path in notebooks]
     titles = [pages.notebook_title(nb, path.stem) for path, nb in books]
     hrefs = [path.with_suffix(".html").name for path, _ in books]
@@ -115,8 +126,6 @@ def build(out_dir: pathlib.Path, notebooks: list[pathlib.Path]) -> list[pathlib.
     nav = {"prev": None, "next": first, "index": "index.html", "series": SERIES}
     (staging / "index.html").write_text(pages.export_page(index, ROOT / "README.md", nav), encoding="utf-8")
     pages.copy_assets(staging)
-    shutil.rmtree(out_dir, ignore_errors=True)
-    staging.rename(out_dir)
     return [out_dir / "index.html", *written]
 
 

@@ -9,6 +9,7 @@ typeset by KaTeX and plotly figures are drawn by plotly.js, both copied from nod
 
 from __future__ import annotations
 
+import functools
 import pathlib
 import shutil
 import subprocess
@@ -48,6 +49,17 @@ def copy_assets(out_dir: pathlib.Path) -> None:
         shutil.copyfile(SITE_FILES / name, assets / name)
 
 
+@functools.cache
+def exporter() -> HTMLExporter:
+    """nbconvert's lab exporter through the site's template (made once: it loads the templates)."""
+    return HTMLExporter(
+        template_name="lab",
+        extra_template_paths=[str(SITE_FILES)],
+        template_file="page.html.j2",
+        embed_images=True,
+    )
+
+
 def notebook_title(nb: nbformat.NotebookNode, fallback: str) -> str:
     """The text of the notebook's first level-1 heading (`# …`), else fallback."""
     for cell in nb.cells:
@@ -62,16 +74,10 @@ def export_page(nb: nbformat.NotebookNode, source: pathlib.Path, nav: dict | Non
     """The offline HTML page of an executed notebook read from `source` (its folder is where the
     markdown's images are found; they are embedded). `nav` = {prev, next: {href, title} or None,
     index: href, series: text} adds links to the other pages at the top and bottom."""
-    exporter = HTMLExporter(
-        template_name="lab",
-        extra_template_paths=[str(SITE_FILES)],
-        template_file="page.html.j2",
-        embed_images=True,
-    )
     resources = {
         "metadata": {"name": notebook_title(nb, source.stem), "path": str(source.parent)},
         "assets": assets,
         "nav": nav,
     }
-    html, _ = exporter.from_notebook_node(nb, resources=resources)
+    html, _ = exporter().from_notebook_node(nb, resources=resources)
     return html

@@ -136,6 +136,13 @@ def test_the_index_carries_the_series_table_with_links_to_the_pages(site):
     assert "<code>Recall: the original GAN</code>" in text
 
 
+def test_a_failed_build_leaves_nothing_half_written(tmp_path):
+    out = tmp_path / "site"
+    with pytest.raises(FileNotFoundError):
+        build_site.build(out, [tmp_path / "missing.ipynb"])
+    assert not out.exists() and not (tmp_path / "site.partial").exists()
+
+
 def test_readme_links_are_rewritten_for_the_site():
     page_of = {"notebooks/01-a.ipynb": "01-a.html"}
     md = "[one](notebooks/01-a.ipynb), [set-up](#what-the-set-up-does), [file](bench/series.json), [x](https://e.org)"

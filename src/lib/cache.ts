@@ -70,6 +70,9 @@ const TRAINING_MODULES = [
   "spectral",
   "gan",
   "steps",
+  "dupdate",
+  "lsgannets",
+  "twodigits",
 ];
 
 const versions = new Map<string, string>();

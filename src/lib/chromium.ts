@@ -2,6 +2,7 @@
 // process, see figureworker.ts). No TensorFlow here, so that scripts/setup.mjs and the browser
 // checks can use the same lookup.
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 import { createSyncFn } from "synckit";
@@ -66,7 +67,10 @@ export interface FigureReply {
   launches: number;
 }
 
-/** How many Chromiums this process has launched for figures (one, once any figure is drawn). */
+/**
+ * How many Chromiums this process has launched for figures, as of the last figure drawn: one,
+ * once any figure is drawn, unless a Chromium died and another took over.
+ */
 export function figureBrowserLaunches(): number {
   return launchesSoFar;
 }
@@ -85,7 +89,19 @@ export function startFigureRenderer(): void {
 }
 
 function figureRenderer(): (request: FigureRequest) => FigureReply {
-  renderInWorker ??= createSyncFn(path.join(__dirname, "figureworker.js"), { timeout: 120_000 });
+  if (renderInWorker !== null) return renderInWorker;
+  // Chromium's profile and Playwright's files go to a folder of this process's, removed when it
+  // exits: the worker takes TMPDIR from the environment as it is when the worker starts.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gan-kit-chromium-"));
+  process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  const tmpdir = process.env.TMPDIR;
+  process.env.TMPDIR = dir;
+  try {
+    renderInWorker = createSyncFn(path.join(__dirname, "figureworker.js"), { timeout: 120_000 });
+  } finally {
+    if (tmpdir === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = tmpdir;
+  }
   return renderInWorker;
 }
 

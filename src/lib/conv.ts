@@ -107,8 +107,8 @@ export interface DcganArgs {
   seed: number;
 }
 
-/** N(0, 0.02) weights, the DCGAN paper's initialisation. */
-function dcganInit(seed: number): ReturnType<typeof tf.initializers.randomNormal> {
+/** N(0, 0.02) weights, the DCGAN paper's initialisation (the LSGAN authors' code keeps it). */
+export function dcganInit(seed: number): ReturnType<typeof tf.initializers.randomNormal> {
   return tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed });
 }
 

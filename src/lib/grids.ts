@@ -155,7 +155,7 @@ export function renderSampleGrid(images: tf.Tensor, args: SampleGridArgs = {}): 
 /**
  * An animated GIF of grids, one frame per batch of images (e.g. fixed-noise samples over
  * training), each tiled like renderSampleGrid. Loops forever.
- * @param frames batches of the same shape, [n, 784] or [n, 28, 28, 1], values in [−1, 1].
+ * @param frames batches of the same shape, [n, 784] or [n, h, w, 1], values in [−1, 1].
  * @param delayMs how long each frame shows; the last one shows three times as long.
  */
 export function renderProgressGif(

@@ -134,8 +134,10 @@ export function crossEntropyObjective(
     name: generator,
     spec: { kind: "cross-entropy", generator },
     discriminatorCost: crossEntropyDiscriminatorCost,
-    discriminatorRealPart: (real) => tf.tidy(() => tf.mean(tf.softplus(tf.neg(real))).mul(0.5)),
-    discriminatorFakePart: (fake) => tf.tidy(() => tf.mean(tf.softplus(fake)).mul(0.5)),
+    // ½·mean softplus(−s) on real data is the non-saturating G cost of those logits; ½·mean
+    // softplus(s) on fakes is minus the minimax one.
+    discriminatorRealPart: nonSaturatingGeneratorCost,
+    discriminatorFakePart: (fake) => tf.tidy(() => tf.neg(minimaxGeneratorCost(fake))),
     generatorCost,
     meanVerdict: (outputs) => tf.tidy(() => tf.mean(tf.sigmoid(outputs))),
   };
@@ -154,8 +156,9 @@ export function leastSquaresObjective(targets: LsTargets = LS_ZERO_ONE): Objecti
     name: `least squares (${a}, ${b}, ${c})`,
     spec: { kind: "least-squares", a, b, c },
     discriminatorCost: (real, fake) => lsDiscriminatorCost(real, fake, { a, b }),
-    discriminatorRealPart: (real) => tf.tidy(() => tf.mean(tf.squaredDifference(real, b)).mul(0.5)),
-    discriminatorFakePart: (fake) => tf.tidy(() => tf.mean(tf.squaredDifference(fake, a)).mul(0.5)),
+    // Each half is ½·mean (D − target)², G's cost with target b on real data and a on fakes.
+    discriminatorRealPart: (real) => lsGeneratorCost(real, b),
+    discriminatorFakePart: (fake) => lsGeneratorCost(fake, a),
     generatorCost: (fake) => lsGeneratorCost(fake, c),
     meanVerdict: (outputs) => tf.mean(outputs),
   };

@@ -5,13 +5,12 @@ import { tf } from "./backend";
 import { batchNormalization } from "./batchnorm";
 import { assertInteger } from "./checks";
 import { checkLabelArgs, encodeLabels, type LabelEncoding } from "./conditional";
+import { dcganInit } from "./conv";
 import { IMAGE_SIZE } from "./data";
 import { createSeedSequence } from "./random";
 
 /** N(0, 0.02) weights, as the authors' DCGAN-derived code initialises them. */
-function init(seed: number) {
-  return tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed });
-}
+const init = dcganInit;
 
 type Layer = { apply(x: tf.SymbolicTensor | tf.SymbolicTensor[]): unknown };
 /** Applies layers in order to a symbolic tensor. */

@@ -5,12 +5,17 @@ import type { BatchStream } from "./data";
 import type { DiscriminatorPart } from "./dupdate";
 import type { Gan } from "./gan";
 
+/**
+ * What a discriminator update reports, each measured before the optimiser step that minimises it:
+ * with `SEPARATE_UPDATES` the real half (and D(x)) before the first step, the fake half (and
+ * D(G(z))) after it, before the second.
+ */
 export interface DiscriminatorMetrics {
-  /** J(D) on this batch, before the update. */
+  /** J(D) on this batch, as the update's steps minimised it. */
   dLoss: number;
   /** Mean D(x) on the real batch: σ(logit), the probability D gives real digits; with least squares, D's raw output. */
   dReal: number;
-  /** Mean D(G(z)) on the fake batch, before the update (same scale as dReal). */
+  /** Mean D(G(z)) on the fake batch (same scale as dReal). */
   dFake: number;
 }
 

@@ -1,4 +1,8 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, it } from "node:test";
 
 import {
@@ -41,7 +45,8 @@ describe("renderSampleGrid", () => {
 
   it("tiles wider images, such as two-digit numbers [n, 28, 56, 1], with row labels", async () => {
     const left = tf.ones([3, 28, 28, 1]);
-    const images = tf.concat([left, left.neg()], 2); // white left halves, black right halves
+    const right = left.neg();
+    const images = tf.concat([left, right], 2); // white left halves, black right halves
     const png = await renderSampleGrid(images, { columns: 3, scale: 1, padding: 2 });
     const pixels = nativeTfjs().node.decodePng(png, 1).arraySync() as number[][][];
     assert.equal(pixels.length, 2 + 30);
@@ -53,7 +58,7 @@ describe("renderSampleGrid", () => {
       1,
     );
     assert.equal(labelled.shape[0], 2 + 3 * 30);
-    tf.dispose([left, images, labelled]);
+    tf.dispose([left, right, images, labelled]);
   });
 
   it("rejects images that are neither flat 28×28 digits nor [n, height, width, 1]", () => {
@@ -186,6 +191,47 @@ describe("figures in one Chromium", () => {
         renderFigureSvg({ data: [], layout: { width: 100, height: 100 } })?.startsWith("<svg"),
       );
       assert.equal(figureBrowserLaunches(), 1);
+    },
+  );
+});
+
+describe("the figure renderer's Chromium", () => {
+  it(
+    "is replaced when it dies, and leaves nothing in the temporary folder when its process exits",
+    { skip: findChromium() === null && "no Chromium installed (scripts/setup.mjs installs it)" },
+    async () => {
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "gan-kit-renderer-test-"));
+      // A process of its own, with its own TMPDIR: it draws, kills its Chromium (found by the
+      // profile folder in its command line), draws again, and exits.
+      const script = `
+        const { execSync } = require("node:child_process");
+        const { renderFigurePng, figureBrowserLaunches } = require(process.argv[1]);
+        const figure = { data: [{ type: "bar", y: [1, 2] }], layout: { width: 120, height: 90 } };
+        const sizes = [renderFigurePng(figure).length];
+        // "[u]ser" keeps the pattern from matching the shell that runs pkill.
+        execSync("pkill -KILL -f '[u]ser-data-dir=" + process.env.TMPDIR + "'");
+        sizes.push(renderFigurePng(figure).length);
+        console.log(JSON.stringify({ sizes, launches: figureBrowserLaunches() }));`;
+      const result = spawnSync(
+        process.execPath,
+        ["-e", script, require.resolve("../lib/chromium")],
+        {
+          env: { ...process.env, TMPDIR: tmp },
+          encoding: "utf8",
+          timeout: 120_000,
+        },
+      );
+      assert.equal(result.status, 0, result.stderr);
+      const { sizes, launches } = JSON.parse(result.stdout.trim().split("\n").pop()!);
+      assert.ok(
+        sizes.every((n: number) => n > 100),
+        JSON.stringify(sizes),
+      );
+      assert.equal(launches, 2, "a second Chromium took over");
+      for (let i = 0; i < 50 && fs.readdirSync(tmp).length > 0; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(fs.readdirSync(tmp), [], "the process's temporary files are gone");
+      fs.rmSync(tmp, { recursive: true, force: true });
     },
   );
 });

@@ -130,6 +130,10 @@ describe("GAN jobs", () => {
     const summed = await runGanJob({ ...job, gan: { ...job.gan, discriminatorUpdate: undefined } });
     assert.equal(summed.fromCache, false, "the update scheme is part of the job");
     assert.notDeepEqual(weightsOf(summed.discriminator), weightsOf(first.discriminator));
+    [first, again, summed].forEach((run) =>
+      [run.generator, run.discriminator].forEach((m) => m.dispose()),
+    );
+    fs.rmSync(cacheDir, { recursive: true, force: true });
   });
 
   it("run in background processes two at a time, and their cached results match a run in this process", async () => {

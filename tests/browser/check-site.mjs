@@ -67,6 +67,8 @@ function firstPointOnPage(gd) {
     const xa = gd._fullLayout[(trace.xaxis ?? "x").replace("x", "xaxis")];
     const ya = gd._fullLayout[(trace.yaxis ?? "y").replace("y", "yaxis")];
     for (const point of points) {
+      // A bar of height 0 has nothing to point at.
+      if (trace.type === "bar" && !(point.s !== 0)) continue;
       const [x, y] = trace.type === "bar" ? [point.p, point.s / 2] : [point.x, point.y];
       if (xa && ya && Number.isFinite(x) && Number.isFinite(y))
         return { x: rect.left + xa._offset + xa.c2p(x), y: rect.top + ya._offset + ya.c2p(y) };
@@ -106,8 +108,9 @@ async function hoverShowsLabel(page, figure) {
       return "pointer";
     }
   }
-  // Nothing to point at (e.g. bars of height 0 in a quick run): plotly's own hover call on the
-  // first point must still draw a label.
+  // A drawn point that shows no label under the pointer fails. Only a figure with nothing to point
+  // at (e.g. bars of height 0 in a quick run) may show its label for plotly's own hover call.
+  if (point !== null) return null;
   await figure.evaluate((gd) => window.Plotly.Fx.hover(gd, [{ curveNumber: 0, pointNumber: 0 }]));
   return (await shown(1000)) ? "hover call" : null;
 }
@@ -189,8 +192,14 @@ async function checkPage(context, file) {
     if (href.startsWith("#")) {
       if (!target) problems.push(`link ${href} has no target on the page`);
     } else if (!/^[a-z]+:/i.test(href)) {
-      const local = path.resolve(path.dirname(file), decodeURIComponent(href.split("#")[0]));
+      const [target, fragment] = href.split("#");
+      const local = path.resolve(path.dirname(file), decodeURIComponent(target));
       if (!fs.existsSync(local)) problems.push(`link ${href} leads to no file`);
+      else if (fragment) {
+        const text = fs.readFileSync(local, "utf8");
+        const ids = [fragment, decodeURIComponent(fragment)].map((id) => `id="${id}"`);
+        if (!ids.some((id) => text.includes(id))) problems.push(`link ${href} has no target there`);
+      }
     }
   }
   const nav = await page.evaluate(() => ({
