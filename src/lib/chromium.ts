@@ -88,11 +88,31 @@ export function startFigureRenderer(): void {
   if (findChromium() !== null) figureRenderer();
 }
 
+const FOLDER_PREFIX = "gan-kit-chromium-";
+
+/**
+ * Removes the temporary folders of renderers whose process is gone without its exit handler
+ * (a kernel killed by a signal): each folder is named after its process's id.
+ */
+function removeOrphanedFolders(): void {
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    const pid = Number(/^gan-kit-chromium-(\d+)-/.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0); // the process still runs: its folder stays
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ESRCH")
+        fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+    }
+  }
+}
+
 function figureRenderer(): (request: FigureRequest) => FigureReply {
   if (renderInWorker !== null) return renderInWorker;
   // Chromium's profile and Playwright's files go to a folder of this process's, removed when it
   // exits: the worker takes TMPDIR from the environment as it is when the worker starts.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gan-kit-chromium-"));
+  removeOrphanedFolders();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${FOLDER_PREFIX}${process.pid}-`));
   process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
   const tmpdir = process.env.TMPDIR;
   process.env.TMPDIR = dir;

@@ -197,10 +197,16 @@ describe("figures in one Chromium", () => {
 
 describe("the figure renderer's Chromium", () => {
   it(
-    "is replaced when it dies, and leaves nothing in the temporary folder when its process exits",
+    "is replaced when it dies, removes folders orphaned by killed processes, and leaves nothing in the temporary folder when its process exits",
     { skip: findChromium() === null && "no Chromium installed (scripts/setup.mjs installs it)" },
     async () => {
-      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "gan-kit-renderer-test-"));
+      // A short name: Chromium refuses a profile whose socket path passes 107 characters.
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "gkt-"));
+      // The folder an earlier renderer left when its process was killed (its id is no longer used).
+      const gone = spawnSync("true").pid;
+      fs.mkdirSync(path.join(tmp, `gan-kit-chromium-${gone}-abc123`, "profile"), {
+        recursive: true,
+      });
       // A process of its own, with its own TMPDIR: it draws, kills its Chromium (found by the
       // profile folder in its command line), draws again, and exits.
       const script = `
