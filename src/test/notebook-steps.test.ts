@@ -1,6 +1,8 @@
 // Notebook 01 writes its networks and its training step in cells; later notebooks call gan-kit's
 // builders and steps instead. This test runs the cells themselves (those tagged "steps-by-hand",
 // compiled from the committed notebook) against the helper: same networks, same steps, same numbers.
+// Notebook 08 does the same for the LSGAN paper's few-class networks ("lsgan-layers") and for the
+// two ways of updating D ("updates-by-hand").
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,7 +12,8 @@ import ts from "typescript";
 import * as kit from "../lib";
 import { tf } from "../lib";
 
-const NOTEBOOK = join(__dirname, "..", "..", "..", "notebooks", "01-recall-gan.ipynb");
+const NOTEBOOKS = join(__dirname, "..", "..", "..", "notebooks");
+const NOTEBOOK = join(NOTEBOOKS, "01-recall-gan.ipynb");
 const TAG = "steps-by-hand";
 
 type Metrics = { dLoss: number; dReal: number; dFake: number; gLoss: number };
@@ -32,14 +35,15 @@ interface Cells {
 
 const SETTINGS = { latentSize: 96, learningRate: 1e-3, beta1: 0.5 };
 
-/** Notebook 01's code cells tagged `tag`, compiled to JavaScript and run with gan-kit in scope. */
-function loadTaggedCells<T>(tag: string, names: string[]): T {
-  const notebook = JSON.parse(readFileSync(NOTEBOOK, "utf8")) as {
+/** A notebook's code cells tagged `tag`, compiled to JavaScript and run with gan-kit in scope. */
+function loadTaggedCells<T>(tag: string, names: string[], path = NOTEBOOK): T {
+  const notebook = JSON.parse(readFileSync(path, "utf8")) as {
     cells: Array<{ cell_type: string; source: string | string[]; metadata: { tags?: string[] } }>;
   };
   const tagged = notebook.cells.filter(
     (c) => c.cell_type === "code" && (c.metadata.tags ?? []).includes(tag),
   );
+  assert.ok(tagged.length > 0, `no cell of ${path} is tagged ${tag}`);
   const source = tagged
     .map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source))
     .join("\n");
@@ -209,4 +213,136 @@ describe("notebook 01's maximum-likelihood cells against the helper", () => {
     }
     close(cells.entropyOf(pData), kit.entropy(pData));
   });
+});
+
+interface LsganCells {
+  buildFewClassG(latentSize: number, channels: number, seed: number): tf.Sequential;
+  buildFewClassD(channels: number, seed: number): tf.Sequential;
+}
+interface UpdateCells {
+  updateDOnce(
+    d: tf.LayersModel,
+    adam: tf.Optimizer,
+    objective: kit.Objective,
+    real: tf.Tensor,
+    fake: tf.Tensor,
+  ): void;
+  updateDInTwo(
+    d: tf.LayersModel,
+    adams: tf.Optimizer[],
+    objective: kit.Objective,
+    real: tf.Tensor,
+    fake: tf.Tensor,
+  ): void;
+}
+
+const NOTEBOOK_08 = join(NOTEBOOKS, "08-lsgan-architectures.ipynb");
+
+/** Each layer's name, class and output shape, input layers left out. */
+function layerList(model: tf.LayersModel): string[] {
+  return model.layers
+    .filter((l) => l.getClassName() !== "InputLayer")
+    .map((l) => `${l.name} ${l.getClassName()} ${JSON.stringify(l.outputShape)}`);
+}
+
+describe("notebook 08's cells against the helper", () => {
+  const lsgan = loadTaggedCells<LsganCells>(
+    "lsgan-layers",
+    ["buildFewClassG", "buildFewClassD"],
+    NOTEBOOK_08,
+  );
+  const updates = loadTaggedCells<UpdateCells>(
+    "updates-by-hand",
+    ["updateDOnce", "updateDInTwo"],
+    NOTEBOOK_08,
+  );
+
+  it("builds buildLsganGenerator's and buildLsganDiscriminator's networks: same layers, weights and outputs", () => {
+    const pairs: Array<[tf.LayersModel, tf.LayersModel, tf.Tensor]> = [
+      [
+        lsgan.buildFewClassG(20, 8, 31),
+        kit.buildLsganGenerator({ latentSize: 20, channels: 8, seed: 31 }),
+        tf.randomNormal([3, 20], 0, 1, "float32", 1),
+      ],
+      [
+        lsgan.buildFewClassD(4, 32),
+        kit.buildLsganDiscriminator({ channels: 4, seed: 32 }),
+        tf.randomUniform([3, 28, 28, 1], -1, 1, "float32", 2),
+      ],
+    ];
+    for (const [mine, helper, input] of pairs) {
+      assert.deepEqual(layerList(mine), layerList(helper));
+      assert.equal(largestGap(mine, helper), 0);
+      const gap = tf.tidy(
+        () =>
+          tf
+            .sub(mine.predict(input) as tf.Tensor, helper.predict(input) as tf.Tensor)
+            .abs()
+            .max()
+            .dataSync()[0],
+      );
+      assert.equal(gap, 0);
+      [mine, helper, input].forEach((x) => x.dispose());
+    }
+  });
+
+  /** D after three steps of trainDiscriminatorStep with `update`, G fixed, the same noise each time. */
+  function helperD(objective: kit.Objective, update: kit.DiscriminatorUpdate, real: tf.Tensor) {
+    const noise = tf.randomNormal([8, 20], 0, 1, "float32", 3) as tf.Tensor2D;
+    const gan = kit.createGan({
+      generator: kit.buildLsganGenerator({ latentSize: 20, channels: 4, seed: 5 }),
+      discriminator: kit.buildLsganDiscriminator({ channels: 2, seed: 6 }),
+      objective,
+      discriminatorUpdate: update,
+      learningRate: 0.01,
+      beta1: 0.5,
+      noise: () => noise.clone(),
+      seed: 7,
+    });
+    const fake = tf.tidy(() => gan.generator.apply(noise, { training: true }) as tf.Tensor);
+    for (let step = 0; step < 3; step++) kit.trainDiscriminatorStep(gan, real);
+    kit.disposeOptimizers(gan);
+    gan.generator.dispose();
+    noise.dispose();
+    return { d: gan.discriminator, fake };
+  }
+
+  /** D after three steps of the cells' update, "once" or "in two", with tf.train.adam. */
+  function cellD(
+    objective: kit.Objective,
+    how: "once" | "in two",
+    real: tf.Tensor,
+    fake: tf.Tensor,
+  ) {
+    const d = kit.buildLsganDiscriminator({ channels: 2, seed: 6 });
+    const adams = [0, 1].map(() => tf.train.adam(0.01, 0.5));
+    for (let step = 0; step < 3; step++) {
+      if (how === "once") updates.updateDOnce(d, adams[0], objective, real, fake);
+      else updates.updateDInTwo(d, adams, objective, real, fake);
+    }
+    adams.forEach((a) => a.dispose());
+    return d;
+  }
+
+  for (const objective of [kit.LEAST_SQUARES, kit.NON_SATURATING]) {
+    it(`updates D as SUMMED_UPDATE and SEPARATE_UPDATES do in trainDiscriminatorStep (${objective.name})`, () => {
+      const real = tf.randomUniform([8, 28, 28, 1], -1, 1, "float32", 4);
+      const summed = helperD(objective, kit.SUMMED_UPDATE, real);
+      const separate = helperD(objective, kit.SEPARATE_UPDATES, real);
+      const once = cellD(objective, "once", real, summed.fake);
+      const inTwo = cellD(objective, "in two", real, separate.fake);
+      // Adam's step is about 0.01 per weight per update; the helper's fused Adam kernel rounds in
+      // another order than tf.train.adam, which moves weights with near-zero gradients by up to ~1e-4.
+      assert.ok(largestGap(once, summed.d) < 2e-4, `once: gap ${largestGap(once, summed.d)}`);
+      assert.ok(
+        largestGap(inTwo, separate.d) < 2e-4,
+        `in two: gap ${largestGap(inTwo, separate.d)}`,
+      );
+      // The comparison tells the two schemes apart.
+      assert.ok(largestGap(once, separate.d) > 1e-3, "one update looks like two");
+      assert.ok(largestGap(inTwo, summed.d) > 1e-3, "two updates look like one");
+      tf.dispose([real, summed.fake, separate.fake]);
+      [summed.d, separate.d, once, inTwo].forEach((m) => m.dispose());
+    });
+  }
 });
