@@ -19,6 +19,12 @@ export interface TwoDigitDraw {
   right: Int32Array;
 }
 
+/** Throws unless `label` (entry `i` of a list) is a two-digit number, an integer in [0, 100). */
+function checkTwoDigitLabel(label: number, i: number): void {
+  if (!Number.isInteger(label) || label < 0 || label >= TWO_DIGIT_CLASSES)
+    throw new Error(`labels[${i}] is ${label}; two-digit numbers are integers in [0, 100)`);
+}
+
 /** Indices of the digits of each class 0..9, in the digits' own order. */
 export function indicesByDigit(labels: ArrayLike<number>): Int32Array[] {
   const lists: number[][] = Array.from({ length: NUM_CLASSES }, () => []);
@@ -49,8 +55,7 @@ export function drawTwoDigitNumbers(
   };
   for (let i = 0; i < batchSize; i++) {
     const label = labels === undefined ? Math.floor(random() * TWO_DIGIT_CLASSES) : labels[i];
-    if (!Number.isInteger(label) || label < 0 || label >= TWO_DIGIT_CLASSES)
-      throw new Error(`labels[${i}] is ${label}; two-digit numbers are integers in [0, 100)`);
+    checkTwoDigitLabel(label, i);
     draw.labels[i] = label;
     draw.left[i] = pick(byDigit[Math.floor(label / NUM_CLASSES)]);
     draw.right[i] = pick(byDigit[label % NUM_CLASSES]);
@@ -147,10 +152,7 @@ export function scoreTwoDigitNumbers(
   )
     throw new Error(`images must be [n, 28, 56, 1], got [${images.shape}]`);
   if (labels.length !== n) throw new Error(`got ${labels.length} labels for ${n} images`);
-  Array.from(labels).forEach((label, i) => {
-    if (!Number.isInteger(label) || label < 0 || label >= TWO_DIGIT_CLASSES)
-      throw new Error(`labels[${i}] is ${label}; two-digit numbers are integers in [0, 100)`);
-  });
+  Array.from(labels).forEach(checkTwoDigitLabel);
   // Both halves of every image in one pass of the classifier: lefts first, then rights.
   const predicted = tf.tidy(() => classifyDigits(classifier, tf.concat(tf.split(images, 2, 2))));
   const read = predicted.dataSync();
