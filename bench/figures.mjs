@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const chromiumModule = path.join(root, "src", "dist", "lib", "chromium.js");
+const chromiumModule = path.join(root, "src", "dist", "lib", "figures", "chromium.js");
 const { findChromium } = require(chromiumModule);
 const plotly = require.resolve("plotly.js-dist-min", { paths: [path.join(root, "src")] });
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);

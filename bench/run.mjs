@@ -30,6 +30,8 @@ import { fileURLToPath } from "node:url";
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const kit = require("gan-kit");
+// The engine hook that startNotebook() turns on: plumbing, not on gan-kit's door.
+const { followTensors } = require("gan-kit/dist/lib/core/tracking.js");
 const { tf } = kit;
 
 const SMOKE = process.argv.includes("--smoke") || process.env.BENCH_SMOKE === "1";
@@ -190,10 +192,15 @@ function buildGan(name) {
   };
 }
 
+/** `steps` training steps of `model` (trainStep in a plain loop: the timed work, synchronously). */
+function trainSteps(model, steps) {
+  for (let step = 0; step < steps; step++) kit.trainStep(model.gan, model.batches);
+}
+
 /** ms per step of `steps` training steps. */
 function timeRepeat(model, steps) {
   const start = performance.now();
-  kit.trainGan({ gan: model.gan, batches: model.batches, steps });
+  trainSteps(model, steps);
   return (performance.now() - start) / steps;
 }
 
@@ -201,7 +208,7 @@ function timeRepeat(model, steps) {
 function timeTfjsOnly(name, { warmup, repeats, steps }) {
   const model = buildGan(name);
   try {
-    kit.trainGan({ gan: model.gan, batches: model.batches, steps: warmup });
+    trainSteps(model, warmup);
     const runs = Array.from({ length: repeats }, () => timeRepeat(model, steps));
     return { ...summary(runs), step_gflop: stepFlops(model.gan, model.batch) / 1e9 };
   } finally {
@@ -214,7 +221,7 @@ function timeTfjsOnly(name, { warmup, repeats, steps }) {
  * PyTorch repeat r (when `torch` is given). Returns the runs of both.
  */
 async function timeAlternating(model, { warmup, repeats, steps }, torch) {
-  kit.trainGan({ gan: model.gan, batches: model.batches, steps: warmup });
+  trainSteps(model, warmup);
   if (torch) await torch.request({ cmd: "warmup", model: model.name, steps: warmup });
   const tfjsRuns = [];
   const torchRuns = [];
@@ -241,7 +248,7 @@ function profileStep(model, steps = PROFILE_STEPS) {
       error: `backend ${tf.getBackend()} has no executeSingleOutput / executeMultipleOutputs`,
     };
   }
-  kit.trainGan({ gan: model.gan, batches: model.batches, steps: 1 });
+  trainSteps(model, 1);
   const byOp = new Map();
   // The methods live on the backend's prototype; wrap them as own properties of the instance and
   // afterwards put back whatever own property there was (normally none: delete the wrapper).
@@ -304,9 +311,9 @@ function sgemmGflops(n = 2048, repeats = 5) {
 
 function memoryAfterSteps(steps = 1000) {
   const model = buildGan("mlp");
-  kit.trainGan({ gan: model.gan, batches: model.batches, steps: 2 });
+  trainSteps(model, 2);
   const tensorsBefore = tf.memory().numTensors;
-  kit.trainGan({ gan: model.gan, batches: model.batches, steps });
+  trainSteps(model, steps);
   const result = {
     steps,
     rss_mb: process.memoryUsage().rss / 2 ** 20,
@@ -354,11 +361,11 @@ function trackingCost(model, { repeats, steps }) {
     };
   };
   let tensorsPerStep = 0;
-  const stopCounting = kit.followTensors({
+  const stopCounting = followTensors({
     made: () => (tensorsPerStep += 1),
     disposed: () => undefined,
   });
-  kit.trainGan({ gan: model.gan, batches: model.batches, steps: 1 });
+  trainSteps(model, 1);
   stopCounting();
   const tensors = Array.from({ length: 1000 }, () => tf.scalar(1));
   const followers = new Set([sessionLike()]);
@@ -379,7 +386,7 @@ function trackingCost(model, { repeats, steps }) {
   const on = [];
   for (let r = 0; r < repeats; r++) {
     off.push(timeRepeat(model, steps));
-    const stop = kit.followTensors(sessionLike());
+    const stop = followTensors(sessionLike());
     try {
       on.push(timeRepeat(model, steps));
     } finally {

@@ -32,7 +32,7 @@ import pages
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 # gan-kit's compiled settings module: its isQuickMode is the one statement of the GAN_QUICK rule.
-SETTINGS_JS = ROOT / "src" / "dist" / "lib" / "settings.js"
+SETTINGS_JS = ROOT / "src" / "dist" / "lib" / "core" / "settings.js"
 
 
 class StderrError(Exception):

@@ -256,7 +256,7 @@ function patchTslabOutputSocket() {
 function ensureChromium() {
   // The helper's own lookup (built just before; chromium.js loads no TensorFlow).
   const { findChromium } = createRequire(import.meta.url)(
-    path.join(root, "src", "dist", "lib", "chromium.js"),
+    path.join(root, "src", "dist", "lib", "figures", "chromium.js"),
   );
   const found = findChromium();
   if (found) {

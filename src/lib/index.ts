@@ -1,49 +1,201 @@
-// gan-kit: the helper package of the GAN Step by Step notebooks.
+// gan-kit: the helper package of the GAN Step by Step notebooks, its one door. The names are
+// grouped by the folder they live in, lowest layer first; each folder imports only from folders
+// above it in this list. What only the helper's own modules use stays unexported here.
+
+// core/: the engine: backend, TensorFlow ops by name, seeded randomness, quick mode.
+export { backendReady, tf, type BackendReport } from "./core/backend";
+export { createRandom, createSeedSequence, type Random } from "./core/random";
+export { chooseSettings, isQuickMode } from "./core/settings";
+
+// store/: files and the training cache.
+export { encodePng, loadModelFiles, saveFile, saveModelFiles } from "./store/files";
 export {
-  backendReady,
-  BACKEND_VARIABLE,
-  nativeTfjs,
-  selectBackend,
-  tf,
-  type BackendReport,
-} from "./backend";
-export { encodePng, loadModelFiles, saveFile, saveModelFiles } from "./files";
-export { assertFinite, assertInteger, assertPositive, assertShape } from "./checks";
+  loadOrTrainGenerator,
+  trainingCachePath,
+  trainingCodeVersion,
+  type CachedTrainingArgs,
+} from "./store/cache";
+
+// data/: MNIST, the two-digit numbers, the ring of Gaussians.
 export {
   createBatchStream,
   loadMnist,
-  EMBEDDED_DIGITS,
-  IMAGE_SIZE,
-  NUM_CLASSES,
-  PIXELS,
   type BatchStream,
   type CreateBatchStreamArgs,
   type DigitSource,
   type ImageLayout,
   type LoadMnistArgs,
   type MnistData,
-} from "./data";
+} from "./data/mnist";
+export {
+  createTwoDigitStream,
+  type CreateTwoDigitStreamArgs,
+  type TwoDigitStream,
+} from "./data/twodigits";
+export {
+  createRingMixture,
+  createRingSampler,
+  sampleRing,
+  type RingMixture,
+  type RingMixtureArgs,
+} from "./data/ring";
+
+// nets/: the networks, their layers, a network as data (ModelSpec), the model table.
+export {
+  buildMlpDiscriminator,
+  buildMlpGenerator,
+  countParameters,
+  GLOROT_UNIFORM,
+  orthogonalInit,
+  type HiddenActivation,
+  type Initializer,
+  type KernelInit,
+  type MlpDiscriminatorArgs,
+  type MlpGeneratorArgs,
+} from "./nets/mlp";
+export {
+  buildConvDiscriminator,
+  buildConvGenerator,
+  buildDcganDiscriminator,
+  buildDcganGenerator,
+  type ConvDiscriminatorArgs,
+  type ConvGeneratorArgs,
+  type DcganArgs,
+} from "./nets/conv";
+export {
+  buildConditionalMlpDiscriminator,
+  buildConditionalMlpGenerator,
+  type ConditionalMlpDiscriminatorArgs,
+  type ConditionalMlpGeneratorArgs,
+  type LabelEncoding,
+} from "./nets/conditional";
+export {
+  buildConditionalLsganDiscriminator,
+  buildConditionalLsganGenerator,
+  buildLsganDiscriminator,
+  buildLsganGenerator,
+  type ConditionalLsganArgs,
+  type LsganDiscriminatorArgs,
+  type LsganGeneratorArgs,
+} from "./nets/lsgan";
+export { batchNormalization } from "./nets/batchnorm";
+export { powerIterationStep, spectralNormDense, type SpectralNormDenseArgs } from "./nets/spectral";
+export { stackModels, type StackedMlp } from "./nets/stacked";
+export { buildModel, type ModelSpec } from "./nets/specs";
+export { formatModelSummary } from "./nets/summary";
+
+// optim/: optimisers and their update rules as values.
+export {
+  createOptimizer,
+  LeanAdam,
+  LeanRmsProp,
+  linearDecayFactor,
+  type LeanAdamArgs,
+  type LeanOptimizerArgs,
+  type LeanRmsPropArgs,
+  type LinearDecay,
+  type OptimizerSpec,
+} from "./optim/optimizer";
+export type { UpdateRule } from "./optim/rules";
+
+// train/: the game (objectives, D-update schemes), the steps, the one loop, noise, averaging.
 export {
   binaryCrossEntropyFromLogits,
   createObjective,
-  crossEntropyDiscriminatorCost,
   crossEntropyObjective,
   fitLsDiscriminator,
   LEAST_SQUARES,
   leastSquaresObjective,
   lsDiscriminatorCost,
   lsGeneratorCost,
-  LS_ZERO_ONE,
   MINIMAX,
-  minimaxGeneratorCost,
   NON_SATURATING,
-  nonSaturatingGeneratorCost,
   type CrossEntropyGenerator,
   type FitLsDiscriminatorArgs,
   type LsTargets,
   type Objective,
   type ObjectiveSpec,
-} from "./losses";
+} from "./train/losses";
+export {
+  checkDiscriminatorUpdate,
+  createGan,
+  disposeGan,
+  disposeOptimizers,
+  SEPARATE_UPDATES,
+  SUMMED_UPDATE,
+  type CreateGanArgs,
+  type DiscriminatorPart,
+  type DiscriminatorUpdate,
+  type Gan,
+} from "./train/gan";
+export {
+  trainDiscriminatorStep,
+  trainGan,
+  trainGeneratorStep,
+  trainStep,
+  type DiscriminatorMetrics,
+  type GeneratorMetrics,
+  type GeneratorStepOptions,
+  type StepMetrics,
+  type TrainGanArgs,
+} from "./train/steps";
+export { runSteps, TrainingStopped, type RunStepsArgs, type StepGate } from "./train/loop";
+export {
+  createNoiseSampler,
+  createPortableNoiseSampler,
+  type NoiseDistribution,
+  type NoiseSampler,
+  type NoiseSamplerArgs,
+} from "./train/noise";
+export { createWeightAverage, type WeightAverage, type WeightAverageArgs } from "./train/averaging";
+export { generateImages, interpolateNoise } from "./train/sampling";
+export {
+  createStackedGan,
+  disposeStackedGan,
+  trainStackedStep,
+  type StackedGan,
+  type StackedGroup,
+  type StackedNoise,
+  type StackedStepMetrics,
+} from "./train/stackedgan";
+
+// measure/: the digit classifier and what it reads, ring coverage, failure flags.
+export {
+  classifyDigits,
+  loadOrTrainDigitClassifier,
+  type DigitClassifier,
+  type DigitClassifierArgs,
+} from "./measure/classifier";
+export {
+  confidentShare,
+  countPredictedDigits,
+  formatLabelScores,
+  pixelSpread,
+  scoreByLabel,
+  scoreConditionalGenerator,
+  scoreTwoDigitNumbers,
+  type ConditionalScores,
+  type LabelScores,
+  type ScoreConditionalArgs,
+  type TwoDigitScores,
+} from "./measure/scores";
+export {
+  energyDistance,
+  measureModeCoverage,
+  type ModeCoverage,
+  type ModeCoverageArgs,
+} from "./measure/ringscores";
+export {
+  checkCollapse,
+  checkDWinning,
+  checkNoProgress,
+  FAILURE_RULES,
+  formatFlag,
+  type FailureFlag,
+  type FailureRules,
+} from "./measure/failures";
+
+// theory/: float64 densities, the LSGAN identities, likelihoods.
 export {
   addArrays,
   DENSITY_MASS_TOLERANCE,
@@ -58,211 +210,56 @@ export {
   scaleArray,
   uniformDensity,
   type Grid,
-} from "./maths";
+} from "./theory/maths";
+export { binomialPmf, entropy, klDivergence, meanLogLikelihood } from "./theory/likelihood";
+
+// figures/: plotly figures as data, PNG grids and GIFs, and their renderer.
+export { blockMeans, linesFigure, lossFigure, roundForDisplay, type Figure } from "./figures/plots";
+export type { LinesFigureArgs, Series } from "./figures/plots";
+export { renderProgressGif, renderSampleGrid, type SampleGridArgs } from "./figures/grids";
 export {
-  binomialPmf,
-  checkProbabilities,
-  entropy,
-  klDivergence,
-  meanLogLikelihood,
-  PROBABILITY_SUM_TOLERANCE,
-} from "./likelihood";
-export {
-  buildMlpDiscriminator,
-  buildMlpGenerator,
-  countParameters,
-  GLOROT_UNIFORM,
-  orthogonalInit,
-  type HiddenActivation,
-  type Initializer,
-  type KernelInit,
-  type MlpDiscriminatorArgs,
-  type MlpGeneratorArgs,
-} from "./mlp";
-export { formatModelSummary } from "./summary";
-export {
-  scoreConditionalGenerator,
-  type ConditionalScores,
-  type ScoreConditionalArgs,
-} from "./scoring";
-export {
-  buildConvDiscriminator,
-  buildConvGenerator,
-  buildDcganDiscriminator,
-  buildDcganGenerator,
-  type ConvDiscriminatorArgs,
-  type ConvGeneratorArgs,
-  type DcganArgs,
-} from "./conv";
-export {
-  buildConditionalMlpDiscriminator,
-  buildConditionalMlpGenerator,
-  type ConditionalMlpDiscriminatorArgs,
-  type ConditionalMlpGeneratorArgs,
-  type LabelEncoding,
-} from "./conditional";
-export {
-  createOptimizer,
-  LeanAdam,
-  LeanRmsProp,
-  linearDecayFactor,
-  type LeanAdamArgs,
-  type LeanOptimizerArgs,
-  type LeanRmsPropArgs,
-  type LinearDecay,
-  type OptimizerSpec,
-} from "./optimizer";
-export { ADAM_RULE, RMSPROP_RULE, type UpdateRule } from "./updates";
-export { createWeightAverage, type WeightAverage, type WeightAverageArgs } from "./averaging";
-export { createRandom, createSeedSequence, drawSeed, shuffledIndices, type Random } from "./random";
-export {
-  createNoiseSampler,
-  createPortableNoiseSampler,
-  type NoiseDistribution,
-  type NoiseSampler,
-  type NoiseSamplerArgs,
-} from "./noise";
-export { chooseSettings, isQuickMode, QUICK_MODE_VARIABLE } from "./settings";
-export { createGan, disposeGan, disposeOptimizers, type CreateGanArgs, type Gan } from "./gan";
-export {
-  trainDiscriminatorStep,
-  trainGan,
-  trainGeneratorStep,
-  trainStep,
-  type DiscriminatorMetrics,
-  type GeneratorMetrics,
-  type GeneratorStepOptions,
-  type StepMetrics,
-  type TrainGanArgs,
-} from "./steps";
-export { generateImages, interpolateNoise } from "./sampling";
-export {
-  composeSampleGrid,
-  renderProgressGif,
-  renderSampleGrid,
-  type SampleGridArgs,
-} from "./grids";
-export {
-  blockMeans,
-  linesFigure,
-  lossFigure,
-  roundForDisplay,
-  type Figure,
-  type LinesFigureArgs,
-  type Series,
-} from "./figures";
-export {
-  CHROMIUM_PATHS,
   figureBrowserLaunches,
   findChromium,
   renderFigurePng,
-  renderFigureSvg,
   startFigureRenderer,
-} from "./chromium";
-export { isNotebook, showBundle, showFigure, showPng } from "./notebook";
+} from "./figures/chromium";
+export { renderRingGif, type RingGifArgs } from "./figures/ringpictures";
+
+// notebook/: a notebook's run in the kernel: outputs, reruns, leaks, the interrupt, live views.
+export { isNotebook, showFigure, showPng } from "./notebook/output";
+export { startNotebook, stopOnRestart, type NotebookStart } from "./notebook/session";
+export {
+  assertNoTensorLeaks,
+  checkTensorLeaks,
+  stopWatchingTensorLeaks,
+  watchTensorLeaks,
+  type LeakReport,
+} from "./notebook/leaks";
+export {
+  listenForInterrupt,
+  type InterruptListener,
+  type ListenForInterruptArgs,
+} from "./notebook/interrupt";
 export {
   createLiveTrainingDisplay,
-  formatDuration,
   formatMetrics,
-  formatProgress,
-  trainGanLive,
   lastLiveTraining,
+  trainGanLive,
   type LiveTraining,
   type LiveTrainingDisplay,
   type LiveTrainingDisplayArgs,
   type TrainGanLiveArgs,
-} from "./live";
-export { batchNormalization, FusedBatchNormalization } from "./batchnorm";
+} from "./notebook/live";
+
+// experiments/: trainings as data, run here or in background processes; notebook 07's experiment.
+export { runGanJob, type GanJob, type TrainedGanJob } from "./experiments/jobs";
+export { runRingJob, type RingJob, type RingJobGroup } from "./experiments/ringjob";
 export {
-  powerIterationStep,
-  spectralNormDense,
-  SpectralNormDense,
-  type SpectralNormDenseArgs,
-} from "./spectral";
-export {
-  classifierAccuracy,
-  classifyDigits,
-  confidentShare,
-  countPredictedDigits,
-  formatLabelScores,
-  loadOrTrainDigitClassifier,
-  pixelSpread,
-  scoreByLabel,
-  type DigitClassifier,
-  type DigitClassifierArgs,
-  type LabelScores,
-} from "./classifier";
-export {
-  buildModel,
-  runGanJob,
-  runGanJobsFromEnvironment,
-  runRingJob,
   startBackgroundTraining,
   type BackgroundTraining,
   type BackgroundTrainingArgs,
-  type GanJob,
-  type ModelSpec,
-  type RingJob,
-  type RingJobGroup,
   type TrainingJob,
-  type TrainedGanJob,
-} from "./jobs";
-export {
-  loadOrTrainGenerator,
-  trainingCachePath,
-  trainingCodeVersion,
-  type CachedTraining,
-  type CachedTrainingArgs,
-} from "./cache";
-export {
-  assertNoTensorLeaks,
-  checkTensorLeaks,
-  LEAK_CHECK_VARIABLE,
-  stopWatchingTensorLeaks,
-  watchTensorLeaks,
-  type LeakReport,
-} from "./leaks";
-export {
-  createRingMixture,
-  createRingSampler,
-  energyDistance,
-  measureModeCoverage,
-  sampleRing,
-  type ModeCoverage,
-  type ModeCoverageArgs,
-  type RingMixture,
-  type RingMixtureArgs,
-} from "./ring";
-export { followTensors, type TensorFollower } from "./tracking";
-export { releaseWith, startNotebook, stopOnRestart, type NotebookStart } from "./session";
-export {
-  listenForInterrupt,
-  TrainingStopped,
-  type InterruptListener,
-  type ListenForInterruptArgs,
-} from "./interrupt";
-export {
-  checkCollapse,
-  checkRingCollapse,
-  checkDWinning,
-  checkNoProgress,
-  FAILURE_RULES,
-  formatFlag,
-  type FailureFlag,
-  type FailureRules,
-} from "./failures";
-export {
-  createStackedGan,
-  disposeStackedGan,
-  sampleStacked,
-  stackModels,
-  trainStackedStep,
-  type StackedGan,
-  type StackedGroup,
-  type StackedMlp,
-  type StackedNoise,
-  type StackedStepMetrics,
-} from "./stacked";
+} from "./experiments/background";
 export {
   runRingExperiment,
   type RingCheck,
@@ -270,32 +267,9 @@ export {
   type RingExperimentArgs,
   type RingRun,
   type RingSettings,
-} from "./ringexperiment";
-export { renderRingGif, type RingGifArgs } from "./ringpictures";
-export {
-  createTwoDigitStream,
-  drawTwoDigitNumbers,
-  indicesByDigit,
-  scoreTwoDigitNumbers,
-  TWO_DIGIT_CLASSES,
-  type CreateTwoDigitStreamArgs,
-  type TwoDigitDraw,
-  type TwoDigitScores,
-  type TwoDigitStream,
-} from "./twodigits";
-export {
-  buildConditionalLsganDiscriminator,
-  buildConditionalLsganGenerator,
-  buildLsganDiscriminator,
-  buildLsganGenerator,
-  type ConditionalLsganArgs,
-  type LsganDiscriminatorArgs,
-  type LsganGeneratorArgs,
-} from "./lsgannets";
-export {
-  checkDiscriminatorUpdate,
-  type DiscriminatorPart,
-  type DiscriminatorUpdate,
-  SEPARATE_UPDATES,
-  SUMMED_UPDATE,
-} from "./dupdate";
+} from "./experiments/ringexperiment";
+
+import type { CachedTraining as CachedResult } from "./store/cache";
+import type { StepMetrics as GanStep } from "./train/steps";
+/** A cached training's result: by default a GAN's, whose history holds every step's StepMetrics. */
+export type CachedTraining<T = GanStep> = CachedResult<T>;

@@ -290,17 +290,17 @@ describe("conditional training", () => {
     );
   });
 
-  it("tf.memory().numTensors does not grow across conditional steps; same seeds give the same losses", () => {
-    const run = () => {
+  it("tf.memory().numTensors does not grow across conditional steps; same seeds give the same losses", async () => {
+    const run = async () => {
       const gan = tinyCgan({ l1Weight: 0.05, weightDecay: 1e-4, seed: 6 });
       const batches = createBatchStream(data, { batchSize: 8, seed: 5 });
-      trainGan({ gan, batches, steps: 2 });
+      await trainGan({ gan, batches, steps: 2 });
       const before = tf.memory().numTensors;
-      const history = trainGan({ gan, batches, steps: 10 });
+      const history = await trainGan({ gan, batches, steps: 10 });
       assert.equal(tf.memory().numTensors, before);
       return history.map((m) => [m.dLoss, m.gLoss, m.l1]);
     };
-    assert.deepEqual(run(), run());
+    assert.deepEqual(await run(), await run());
   });
 });
 

@@ -10,13 +10,13 @@ import {
   findChromium,
   isNotebook,
   lossFigure,
-  nativeTfjs,
   renderFigurePng,
   renderSampleGrid,
   roundForDisplay,
   showFigure,
   tf,
 } from "../lib";
+import { nativeTfjs } from "../lib/core/backend";
 
 describe("renderSampleGrid", () => {
   it("tiles digits into a PNG of the expected size, black background and grey frame", async () => {
@@ -127,7 +127,7 @@ describe("renderFigurePng", () => {
     "keeps non-ASCII text of titles, axes and legends",
     { skip: findChromium() === null && "no Chromium installed (scripts/setup.mjs installs it)" },
     async () => {
-      const { renderFigureSvg } = await import("../lib");
+      const { renderFigureSvg } = await import("../lib/figures/chromium");
       const figure = (legend: string, title: string, x = "x", y = "y") => ({
         data: [{ type: "scatter", name: legend, x: [1, 2], y: [2, 1] }],
         layout: {
@@ -168,7 +168,7 @@ describe("figures in one Chromium", () => {
     "draws every figure of a process in one Chromium, and survives a figure plotly refuses",
     { skip: findChromium() === null && "no Chromium installed (scripts/setup.mjs installs it)" },
     async () => {
-      const { figureBrowserLaunches, renderFigureSvg } = await import("../lib");
+      const { figureBrowserLaunches, renderFigureSvg } = await import("../lib/figures/chromium");
       const sizes: number[][] = [];
       for (const width of [200, 240, 280]) {
         const png = renderFigurePng({
@@ -220,7 +220,7 @@ describe("the figure renderer's Chromium", () => {
         console.log(JSON.stringify({ sizes, launches: figureBrowserLaunches() }));`;
       const result = spawnSync(
         process.execPath,
-        ["-e", script, require.resolve("../lib/chromium")],
+        ["-e", script, require.resolve("../lib/figures/chromium")],
         {
           env: { ...process.env, TMPDIR: tmp },
           encoding: "utf8",
@@ -272,7 +272,7 @@ describe("linesFigure", () => {
 
 describe("row labels, GIF and progress text", () => {
   it("draws one white label per row left of the grid", async () => {
-    const { composeSampleGrid } = await import("../lib");
+    const { composeSampleGrid } = await import("../lib/figures/grids");
     const plain = composeSampleGrid(tf.fill([4, 784], -1), { columns: 2, scale: 1, padding: 2 });
     const labelled = composeSampleGrid(tf.fill([4, 784], -1), {
       columns: 2,
@@ -313,7 +313,7 @@ describe("row labels, GIF and progress text", () => {
   });
 
   it("formats progress and durations", async () => {
-    const { formatProgress, formatDuration } = await import("../lib");
+    const { formatProgress, formatDuration } = await import("../lib/notebook/live");
     assert.equal(formatDuration(65_400), "1 min 05 s");
     assert.equal(formatDuration(9_600), "10 s");
     assert.equal(

@@ -8,7 +8,7 @@ import {
   checkRingCollapse,
   FAILURE_RULES,
   formatFlag,
-} from "../lib/failures";
+} from "../lib/measure/failures";
 
 /** A history of `n` steps whose fields are given per step. */
 function history(

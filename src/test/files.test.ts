@@ -8,10 +8,10 @@ import {
   buildConditionalMlpGenerator,
   encodePng,
   loadModelFiles,
-  nativeTfjs,
   saveModelFiles,
   tf,
 } from "../lib";
+import { nativeTfjs } from "../lib/core/backend";
 
 describe("encodePng", () => {
   for (const channels of [1, 3, 4]) {

@@ -8,7 +8,7 @@ import {
   entropy,
   klDivergence,
   meanLogLikelihood,
-} from "../lib/likelihood";
+} from "../lib/theory/likelihood";
 
 const close = (actual: number, expected: number, tolerance = 1e-12) =>
   assert.ok(

@@ -34,7 +34,7 @@ describe("trainGanLive", () => {
     const [plain, live] = [tinyGan(), tinyGan()];
     // The optimisers' state appears at the first step: what trainGan keeps is what the live loop may keep.
     const plainBefore = tf.memory().numTensors;
-    const expected = trainGan({
+    const expected = await trainGan({
       gan: plain,
       batches: createBatchStream(data, { batchSize: 8, seed: 4 }),
       steps: 6,

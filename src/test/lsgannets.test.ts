@@ -3,13 +3,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { tf } from "../lib/backend";
+import { tf } from "../lib/core/backend";
 import {
   buildConditionalLsganDiscriminator,
   buildConditionalLsganGenerator,
   buildLsganDiscriminator,
   buildLsganGenerator,
-} from "../lib/lsgannets";
+} from "../lib/nets/lsgan";
 
 /** [name, output shape] of every layer but the inputs. */
 function table(model: tf.LayersModel): Array<[string, unknown]> {

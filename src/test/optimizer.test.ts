@@ -2,14 +2,14 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import { LeanAdam, LeanRmsProp, linearDecayFactor, tf } from "../lib";
-import { nativeOps } from "../lib/native";
+import { nativeOps } from "../lib/core/native";
 import {
   ADAM_RULE,
   createSlotUpdate,
   RMSPROP_RULE,
   type StepNumbers,
   type UpdateRule,
-} from "../lib/updates";
+} from "../lib/optim/rules";
 
 /** A small least-squares problem with three weight tensors of different shapes. */
 function makeProblem() {

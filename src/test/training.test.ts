@@ -89,28 +89,30 @@ describe("training steps", () => {
     );
   });
 
-  it("tf.memory().numTensors does not grow across training steps", () => {
+  it("tf.memory().numTensors does not grow across training steps", async () => {
     const gan = tinyGan();
     const batches = createBatchStream(data, { batchSize: 8, seed: 1 });
-    trainGan({ gan, batches, steps: 2 }); // optimiser slots are created on the first steps
+    await trainGan({ gan, batches, steps: 2 }); // optimiser slots are created on the first steps
     const before = tf.memory().numTensors;
-    trainGan({ gan, batches, steps: 25 });
+    await trainGan({ gan, batches, steps: 25 });
     assert.equal(tf.memory().numTensors, before);
   });
 
-  it("the same seeds give the same losses", () => {
-    const run = () =>
-      trainGan({
-        gan: tinyGan(2),
-        batches: createBatchStream(data, { batchSize: 8, seed: 4 }),
-        steps: 5,
-      }).map((m) => [m.dLoss, m.gLoss]);
-    assert.deepEqual(run(), run());
+  it("the same seeds give the same losses", async () => {
+    const run = async () =>
+      (
+        await trainGan({
+          gan: tinyGan(2),
+          batches: createBatchStream(data, { batchSize: 8, seed: 4 }),
+          steps: 5,
+        })
+      ).map((m) => [m.dLoss, m.gLoss]);
+    assert.deepEqual(await run(), await run());
   });
 
-  it("calls back after every step with the step number", () => {
+  it("calls back after every step with the step number", async () => {
     const seen: number[] = [];
-    trainGan({
+    await trainGan({
       gan: tinyGan(),
       batches: createBatchStream(data, { batchSize: 8 }),
       steps: 3,
@@ -296,7 +298,7 @@ describe("disposeGan", () => {
     const { disposeGan } = await import("../lib");
     const before = tf.memory().numTensors;
     const gan = tinyGan(5);
-    trainGan({ gan, batches: createBatchStream(data, { batchSize: 8 }), steps: 2 });
+    await trainGan({ gan, batches: createBatchStream(data, { batchSize: 8 }), steps: 2 });
     disposeGan(gan);
     assert.equal(tf.memory().numTensors, before);
   });

@@ -3,15 +3,11 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 
-import { tf } from "../lib/backend";
-import { loadMnist } from "../lib/data";
-import { createRandom } from "../lib/random";
-import {
-  createTwoDigitStream,
-  drawTwoDigitNumbers,
-  indicesByDigit,
-  scoreTwoDigitNumbers,
-} from "../lib/twodigits";
+import { tf } from "../lib/core/backend";
+import { loadMnist } from "../lib/data/mnist";
+import { createRandom } from "../lib/core/random";
+import { scoreTwoDigitNumbers } from "../lib/measure/scores";
+import { createTwoDigitStream, drawTwoDigitNumbers, indicesByDigit } from "../lib/data/twodigits";
 
 describe("two-digit numbers", () => {
   const digits = loadMnist({ layout: "image", seed: 3 });

@@ -23,7 +23,7 @@ const folders =
 const screenshotDir = path.join(root, "output", "browser");
 // gan-kit's Chromium module alone (no TensorFlow): where Chromium is, and the flags it runs with.
 const { findChromium, CHROMIUM_ARGS: chromiumArgs } = createRequire(import.meta.url)(
-  "gan-kit/dist/lib/chromium.js",
+  "gan-kit/dist/lib/figures/chromium.js",
 );
 const chromiumPath = findChromium();
 

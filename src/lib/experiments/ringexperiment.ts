@@ -1,0 +1,288 @@
+// Notebook 07's experiment: GANs on the ring of Gaussians, several objectives and seeds trained at
+// once as one stacked GAN, scored at checkpoints (modes covered, high-quality share, energy
+// distance), with a live view, the collapse flag, the kernel's interrupt, and a cache on disk.
+import fs from "node:fs";
+import path from "node:path";
+
+import { tf } from "../core/backend";
+import { cacheEntryPath, writeCacheEntry } from "../store/cache";
+import { codeVersion } from "../store/codeversion";
+import { assertInteger } from "../core/checks";
+import {
+  checkRingCollapse,
+  FAILURE_RULES,
+  type FailureFlag,
+  type FailureRules,
+} from "../measure/failures";
+import { createRingLiveView } from "../notebook/live";
+import { listenForInterrupt } from "../notebook/interrupt";
+import { runSteps } from "../train/loop";
+import { createNoiseSampler, type NoiseSampler } from "../train/noise";
+import { createRingSampler, sampleRing, type RingMixture } from "../data/ring";
+import { energyDistance, measureModeCoverage } from "../measure/ringscores";
+import {
+  assertSeedPairs,
+  createStackedGan,
+  disposeStackedGan,
+  sampleStacked,
+  trainStackedStep,
+  type StackedGroup,
+  type StackedStepMetrics,
+} from "../train/stackedgan";
+
+/** The numbers that decide a ring experiment (all part of its cache key). */
+export interface RingSettings {
+  steps: number;
+  batchSize: number;
+  latentSize: number;
+  /** Seeds the noise and the real batches (each seed of the experiment gets its own stream). */
+  seed: number;
+  /** Score every run every this many steps (and at step 0). */
+  checkEvery: number;
+  /** Samples per run at a check (the coverage measures use all; the energy distance 1,000). */
+  checkSamples: number;
+  /** Record the costs and D's verdicts every this many steps. */
+  recordEvery: number;
+}
+
+export interface RingExperimentArgs {
+  /** Name of the experiment, for the cache folder and the live view. */
+  name: string;
+  /** Folder of the cache (the project's data/); none: train every time. */
+  cacheDir?: string;
+  ring: RingMixture;
+  /** One generator and one discriminator per seed (only read: each objective's run starts from the same weights). */
+  generators: tf.LayersModel[];
+  discriminators: tf.LayersModel[];
+  /**
+   * The configurations, each trained on every seed: an objective and fresh optimisers (groups next
+   * to each other may share them; their settings are part of the cache key). The experiment
+   * disposes the optimisers when it ends.
+   */
+  groups: StackedGroup[];
+  settings: RingSettings;
+  /** Rules of the failure flags; default FAILURE_RULES. */
+  failureRules?: FailureRules;
+  /** Points of each run kept per check for the pictures; default 500. */
+  keepPoints?: number;
+  /** Called after every trained step with its number (e.g. to report progress from another process). */
+  onStep?: (step: number) => void;
+}
+
+/** One run's score at one check. */
+export interface RingCheck {
+  step: number;
+  covered: number;
+  highQualityShare: number;
+  perMode: number[];
+  /** Samples nearest each mode (the collapse flag's histogram). */
+  nearest: number[];
+  /** Energy distance between 1,000 samples and 1,000 points of the ring. */
+  energy: number;
+  /** The first `keepPoints` samples, rounded to 3 decimals. */
+  points: Array<[number, number]>;
+}
+
+/** One run: a group (objective and optimisers) on a seed. */
+export interface RingRun {
+  /** The group's name. */
+  group: string;
+  /** The name of its objective. */
+  objective: string;
+  /** Index of the seed, 0 … seeds − 1. */
+  seed: number;
+  checks: RingCheck[];
+  /** Costs and D's verdicts every `recordEvery` steps. */
+  costs: Array<{ step: number; dLoss: number; gLoss: number; dReal: number; dFake: number }>;
+  /** The collapse flag, when it fired. */
+  flags: FailureFlag[];
+}
+
+export interface RingExperiment {
+  runs: RingRun[];
+  /** Wall-clock seconds of the training (from the cache: of the run that made it). */
+  seconds: number;
+  fromCache: boolean;
+  cachePath: string | null;
+}
+
+/**
+ * Where a ring experiment's code starts: `runRingJob` (which decides the groups that share
+ * optimisers) reaches `runRingExperiment`, the stacked networks and their training, the ring, its
+ * scores and the collapse flag (see store/codeversion.ts).
+ */
+export const RING_ENTRIES: readonly string[] = ["experiments/ringjob.js"];
+
+/** The version of the code that runs ring experiments: part of their cache key. */
+export function ringCodeVersion(root?: string): string {
+  return codeVersion(RING_ENTRIES, root);
+}
+
+/** x to 3 decimals (−0 as 0, so that a cached run reads back equal). */
+const round3 = (x: number) => Math.round(x * 1000) / 1000 || 0;
+
+/** The cache folder of this experiment: settings, objectives, optimisers, architectures, backend, code. */
+function ringCachePath(args: RingExperimentArgs): string | null {
+  if (args.cacheDir === undefined) return null;
+  const optimizer = (o: tf.Optimizer) => [o.getClassName(), o.getConfig()];
+  const { steps, batchSize, latentSize, seed, checkEvery, checkSamples, recordEvery } =
+    args.settings;
+  return cacheEntryPath(args.cacheDir, args.name, [
+    {
+      steps,
+      batchSize,
+      latentSize,
+      seed,
+      checkEvery,
+      checkSamples,
+      recordEvery,
+      keepPoints: args.keepPoints ?? 500,
+    },
+    { modes: args.ring.modes, radius: args.ring.radius, sd: args.ring.sd },
+    args.groups.map((g) => [
+      g.name,
+      g.objective.spec,
+      optimizer(g.generatorOptimizer),
+      optimizer(g.discriminatorOptimizer),
+    ]),
+    args.generators[0].toJSON(null, false),
+    args.discriminators[0].toJSON(null, false),
+    args.generators.length,
+    tf.getBackend(),
+    ringCodeVersion(),
+  ]);
+}
+
+/**
+ * Trains every objective on every seed's networks as one stacked GAN (`stackModels`,
+ * `trainStackedStep`) on batches of `ring`, and scores each run every `checkEvery` steps on fixed
+ * noise: modes covered and high-quality share (`measureModeCoverage`), energy distance, and the
+ * collapse flag (`checkRingCollapse`). Runs of one seed share initial weights, noise and real data:
+ * they differ only in the objective. Loads the result from the cache when this exact experiment
+ * ran before. The kernel's interrupt stops it at the next step (`TrainingStopped`); nothing is
+ * cached then, and a rerun starts again from the networks' weights.
+ */
+export async function runRingExperiment(args: RingExperimentArgs): Promise<RingExperiment> {
+  const { ring, generators, discriminators, groups, settings, failureRules = FAILURE_RULES } = args;
+  const { keepPoints = 500 } = args;
+  const { steps, batchSize, latentSize, checkEvery, checkSamples, recordEvery } = settings;
+  for (const name of [
+    "steps",
+    "batchSize",
+    "latentSize",
+    "seed",
+    "checkEvery",
+    "checkSamples",
+    "recordEvery",
+  ] as const)
+    assertInteger(name, settings[name], name === "steps" ? 0 : 1);
+  assertSeedPairs(generators, discriminators, groups);
+  const cachePath = ringCachePath(args);
+  if (cachePath !== null && fs.existsSync(path.join(cachePath, "runs.json"))) {
+    const { runs, seconds } = JSON.parse(
+      fs.readFileSync(path.join(cachePath, "runs.json"), "utf8"),
+    );
+    return { runs, seconds, fromCache: true, cachePath };
+  }
+  const seeds = generators.length;
+  const k = groups.length;
+  const gan = createStackedGan(generators, discriminators, groups);
+  // Each seed's noise, the same for every group: [seeds·n, latentSize] drawn at once, tiled over the groups.
+  const perSeed = (draw: NoiseSampler, n: number) =>
+    tf.tidy(() =>
+      tf.tile(tf.reshape(draw(seeds * n), [seeds, n, latentSize]), [k, 1, 1]),
+    ) as tf.Tensor3D;
+  const noiseSampler = createNoiseSampler({ latentSize, seed: settings.seed });
+  const noise = (batch: number) => perSeed(noiseSampler, batch);
+  const samplers = Array.from({ length: seeds }, (_, s) =>
+    createRingSampler(ring, settings.seed + 1 + s),
+  );
+  const realBatch = (): tf.Tensor3D =>
+    tf.tidy(
+      () => tf.tile(tf.stack(samplers.map((draw) => draw(batchSize))), [k, 1, 1]) as tf.Tensor3D,
+    );
+  const checkNoise = perSeed(
+    createNoiseSampler({ latentSize, seed: settings.seed + 1000 }),
+    checkSamples,
+  );
+  const reference = sampleRing(ring, 1000, settings.seed + 2000);
+  const runs: RingRun[] = Array.from({ length: k * seeds }, (_, r) => ({
+    group: groups[Math.floor(r / seeds)].name,
+    objective: groups[Math.floor(r / seeds)].objective.name,
+    seed: r % seeds,
+    checks: [],
+    costs: [],
+    flags: [],
+  }));
+  const check = (step: number) => {
+    sampleStacked(gan.generator, checkNoise).forEach((points, r) => {
+      const coverage = measureModeCoverage(ring, points);
+      const run = runs[r];
+      run.checks.push({
+        step,
+        covered: coverage.covered,
+        highQualityShare: round3(coverage.highQualityShare),
+        perMode: coverage.perMode,
+        nearest: coverage.nearest,
+        energy: Number(energyDistance(points.slice(0, 1000), reference).toPrecision(4)),
+        points: points
+          .slice(0, keepPoints)
+          .map(([x, y]): [number, number] => [round3(x), round3(y)]),
+      });
+      const flag =
+        run.flags.length === 0 ? checkRingCollapse(coverage.nearest, step, failureRules) : null;
+      if (flag !== null) run.flags.push(flag);
+    });
+  };
+  const record = (step: number, m: StackedStepMetrics) =>
+    runs.forEach((run, r) =>
+      run.costs.push({
+        step,
+        dLoss: m.dLoss[r],
+        gLoss: m.gLoss[r],
+        dReal: m.dReal[r],
+        dFake: m.dFake[r],
+      }),
+    );
+  const view = createRingLiveView(args.name, steps);
+  const started = Date.now();
+  try {
+    check(0);
+    view.update(0, runs);
+    await runSteps({
+      steps,
+      step: (step) => {
+        const real = realBatch();
+        try {
+          return trainStackedStep(gan, real, noise, step % recordEvery === 0);
+        } finally {
+          real.dispose();
+        }
+      },
+      onStep: (metrics, step) => {
+        if (metrics !== null) record(step, metrics);
+        args.onStep?.(step);
+        if (step % checkEvery === 0 || step === steps) {
+          check(step);
+          view.update(step, runs);
+        }
+      },
+      gate: listenForInterrupt(),
+      onStop: (last) => view.update(last, runs, `stopped at step ${last}`),
+    });
+  } finally {
+    checkNoise.dispose();
+    disposeStackedGan(gan);
+  }
+  const seconds = (Date.now() - started) / 1000;
+  view.update(steps, runs, `done: ${steps} steps in ${seconds.toFixed(0)} s`);
+  if (cachePath !== null)
+    await writeCacheEntry(cachePath, async (folder) => {
+      fs.writeFileSync(path.join(folder, "runs.json"), JSON.stringify({ seconds, runs }));
+      fs.writeFileSync(
+        path.join(folder, "settings.json"),
+        `${JSON.stringify(settings, null, 2)}\n`,
+      );
+    });
+  return { runs, seconds, fromCache: false, cachePath };
+}
