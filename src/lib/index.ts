@@ -5,11 +5,13 @@
 // core/: the engine: backend, TensorFlow ops by name, seeded randomness, quick mode.
 export { backendReady, tf, type BackendReport } from "./core/backend";
 export { createRandom, createSeedSequence, type Random } from "./core/random";
+export { deviation, digitsDrawn, mean, median } from "./core/stats";
 export { chooseSettings, isQuickMode } from "./core/settings";
 
 // store/: files and the training cache.
 export { encodePng, loadModelFiles, saveFile, saveModelFiles } from "./store/files";
 export {
+  DEFAULT_CACHE_DIR,
   loadOrTrainGenerator,
   trainingCachePath,
   trainingCodeVersion,
@@ -79,10 +81,15 @@ export {
   type LsganGeneratorArgs,
 } from "./nets/lsgan";
 export { batchNormalization } from "./nets/batchnorm";
-export { powerIterationStep, spectralNormDense, type SpectralNormDenseArgs } from "./nets/spectral";
+export {
+  powerIterationStep,
+  spectralNormDense,
+  SpectralNormDense,
+  type SpectralNormDenseArgs,
+} from "./nets/spectral";
 export { stackModels, type StackedMlp } from "./nets/stacked";
 export { buildModel, type ModelSpec } from "./nets/specs";
-export { formatModelSummary } from "./nets/summary";
+export { formatModelSummary, maxOutputGap } from "./nets/summary";
 
 // optim/: optimisers and their update rules as values.
 export {
@@ -159,7 +166,7 @@ export {
   type StackedStepMetrics,
 } from "./train/stackedgan";
 
-// measure/: the digit classifier and what it reads, ring coverage, failure flags.
+// measure/: the digit classifier and what it reads, ring coverage, failure flags, verdicts.
 export {
   classifyDigits,
   loadOrTrainDigitClassifier,
@@ -194,6 +201,7 @@ export {
   type FailureFlag,
   type FailureRules,
 } from "./measure/failures";
+export { verdict, type Verdict } from "./measure/verdicts";
 
 // theory/: float64 densities, the LSGAN identities, likelihoods.
 export {
@@ -226,7 +234,7 @@ export {
 export { renderRingGif, type RingGifArgs } from "./figures/ringpictures";
 
 // notebook/: a notebook's run in the kernel: outputs, reruns, leaks, the interrupt, live views.
-export { isNotebook, showFigure, showPng } from "./notebook/output";
+export { isNotebook, saveFigure, showFigure, showPng } from "./notebook/output";
 export { startNotebook, stopOnRestart, type NotebookStart } from "./notebook/session";
 export {
   assertNoTensorLeaks,

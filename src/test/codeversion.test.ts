@@ -58,7 +58,7 @@ describe("code versions", () => {
   it("cover every module the entries reach through require(), and no other", () => {
     const dir = writeModules({
       "a.js": 'const b = require("./b");\nconst p = require("./figures/p");',
-      "b.js": 'require("../x/c"); // not a module: "./nothing"',
+      "b.js": 'require("./x/c"); // not a module: "./nothing"',
       "x/c.js": "exports.c = 1;",
       "d.js": "exports.d = 1;",
       "figures/p.js": 'require("../e");',

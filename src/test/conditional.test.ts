@@ -356,7 +356,7 @@ describe("two time scales", () => {
       seed: 1,
     });
     assert.equal((gan.generatorOptimizer as LeanAdam).learningRate, 1e-4);
-    assert.equal((gan.discriminatorOptimizer as LeanAdam).learningRate, 4e-4);
+    assert.equal((gan.discriminatorOptimizers[0] as LeanAdam).learningRate, 4e-4);
     assert.throws(
       () =>
         createGan({

@@ -14,7 +14,7 @@ const PACKAGE_DIR = path.resolve(__dirname, "../..");
 /** Every "tslab/…" module that a gan-kit source file requires or imports, with that file. */
 function tslabSeams(): { file: string; specifier: string }[] {
   const seams: { file: string; specifier: string }[] = [];
-  for (const file of readdirSync(SOURCE_DIR)
+  for (const file of readdirSync(SOURCE_DIR, { recursive: true, encoding: "utf8" })
     .filter((name) => name.endsWith(".ts"))
     .sort()) {
     const source = readFileSync(path.join(SOURCE_DIR, file), "utf8");

@@ -155,7 +155,7 @@ describe("bad input", () => {
       seed: 1,
     });
     assert.equal(gan.generatorOptimizer.getClassName(), "LeanRmsProp");
-    assert.equal(gan.discriminatorOptimizer.getClassName(), "LeanRmsProp");
+    assert.equal(gan.discriminatorOptimizers[0].getClassName(), "LeanRmsProp");
     disposeOptimizers(gan);
     assert.throws(
       () =>

@@ -15,8 +15,8 @@ import { createTwoDigitStream } from "../data/twodigits";
 
 /** One GAN training, all of it data: networks, game, data, batches, length, weight average. */
 export interface GanJob {
-  /** Cache folder (the project's data/) and run name, as for `loadOrTrainGenerator`. */
-  cacheDir: string;
+  /** Cache folder (default the project's data/) and run name, as for `loadOrTrainGenerator`. */
+  cacheDir?: string;
   name: string;
   generator: ModelSpec;
   discriminator: ModelSpec;

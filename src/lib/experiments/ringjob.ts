@@ -3,6 +3,7 @@
 // result from the cache.
 import { createRingMixture, type RingMixtureArgs } from "../data/ring";
 import { buildModel, type ModelSpec } from "../nets/specs";
+import { DEFAULT_CACHE_DIR } from "../store/cache";
 import { createOptimizer, type OptimizerSpec } from "../optim/optimizer";
 import { createObjective, type ObjectiveSpec } from "../train/losses";
 import type { StackedGroup } from "../train/stackedgan";
@@ -19,8 +20,8 @@ export interface RingJobGroup {
 /** A ring experiment (`runRingExperiment`), all of it data, so that another process can run it. */
 export interface RingJob {
   kind: "ring";
-  /** Cache folder (the project's data/) and the experiment's name. */
-  cacheDir: string;
+  /** Cache folder (default the project's data/) and the experiment's name. */
+  cacheDir?: string;
   name: string;
   ring: RingMixtureArgs;
   /** One generator and one discriminator per seed. */
@@ -61,7 +62,7 @@ export async function runRingJob(
   try {
     return await runRingExperiment({
       name: job.name,
-      cacheDir: job.cacheDir,
+      cacheDir: job.cacheDir ?? DEFAULT_CACHE_DIR,
       ring: createRingMixture(job.ring),
       generators,
       discriminators,

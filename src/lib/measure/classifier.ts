@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 import { tf } from "../core/backend";
-import { cacheEntryPath, writeCacheEntry } from "../store/cache";
+import { cacheEntryPath, DEFAULT_CACHE_DIR, writeCacheEntry } from "../store/cache";
 import { codeVersion } from "../store/codeversion";
 import { assertInteger, assertPositive } from "../core/checks";
 import {
@@ -18,8 +18,8 @@ import { loadModelFiles, saveModelFiles } from "../store/files";
 import { createRandom, createSeedSequence } from "../core/random";
 
 export interface DigitClassifierArgs {
-  /** Folder for the cache (the project's data/); one sub-folder per settings. */
-  cacheDir: string;
+  /** Folder for the cache; one sub-folder per settings; default the project's data/ (DEFAULT_CACHE_DIR). */
+  cacheDir?: string;
   /** Digits held out from training, to measure accuracy; the rest train. */
   testDigits?: number;
   epochs?: number;
@@ -95,7 +95,6 @@ export function classifyDigits(model: tf.LayersModel, images: tf.Tensor): tf.Ten
   );
 }
 
-/** The modules whose code decides the trained classifier: part of its cache key. */
 /** Where the classifier's code starts (see store/codeversion.ts). */
 export const CLASSIFIER_ENTRIES: readonly string[] = ["measure/classifier.js"];
 
@@ -105,7 +104,7 @@ export const CLASSIFIER_ENTRIES: readonly string[] = ["measure/classifier.js"];
  * measured on the held-out ones, and saved there.
  */
 export async function loadOrTrainDigitClassifier(
-  args: DigitClassifierArgs,
+  args: DigitClassifierArgs = {},
 ): Promise<DigitClassifier> {
   const settings = {
     testDigits: 2000,
@@ -123,7 +122,7 @@ export async function loadOrTrainDigitClassifier(
   const built = buildClassifier(settings.seed);
   // No backend in the key: the classifier is a measuring instrument, and one trained on native
   // TensorFlow serves the wasm fallback too (training it again there would add minutes to npm test).
-  const cachePath = cacheEntryPath(args.cacheDir, "digit-classifier", [
+  const cachePath = cacheEntryPath(args.cacheDir ?? DEFAULT_CACHE_DIR, "digit-classifier", [
     settings,
     // The layers' classes and settings; not their names, which tfjs numbers anew in every build.
     built.layers.map((layer) => [layer.getClassName(), { ...layer.getConfig(), name: undefined }]),

@@ -1,5 +1,6 @@
 // Failure modes of GAN training, flagged as they happen. Each rule is stated here, with its
 // numbers, before any run it judges; the notebooks that teach a failure show its flag firing.
+import { deviation, digitsDrawn, mean, median } from "../core/stats";
 import type { StepMetrics } from "../train/steps";
 
 /** One failure seen during a training: what, when, what was measured, and where it is explained. */
@@ -40,17 +41,6 @@ export const FAILURE_RULES: Readonly<FailureRules> = {
   topShareAbove: 0.5,
   digitsBelow: 5,
   modesBelow: 4,
-};
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const deviation = (xs: number[]) => {
-  const m = mean(xs);
-  return Math.sqrt(mean(xs.map((x) => (x - m) ** 2)));
 };
 
 /**
@@ -122,7 +112,7 @@ function histogramCollapse(
   const total = values.reduce((a, b) => a + b, 0);
   if (total === 0) throw new Error(`${caller} needs the counts of at least one sample`);
   const top = Math.max(...values) / total;
-  const held = values.filter((c) => c / total >= 0.02).length;
+  const held = digitsDrawn(values);
   if (!(top > topShareAbove || held < below)) return null;
   return {
     rule: "collapse",

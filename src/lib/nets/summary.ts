@@ -1,5 +1,6 @@
 // A model's layers as one compact table, with full layer names (tfjs's own summary cuts names to
-// fit fixed columns and prints one line per console call, one output per line in a notebook).
+// fit fixed columns and prints one line per console call, one output per line in a notebook), and
+// how far apart two networks' outputs are (a cell's network against the helper's builder).
 import { tf } from "../core/backend";
 import { countParameters } from "./mlp";
 
@@ -50,4 +51,21 @@ export function formatModelSummary(model: tf.LayersModel): string {
   const total = model.countParams();
   const totals = `${model.name}: ${total.toLocaleString("en-US")} parameters, ${trainable.toLocaleString("en-US")} trainable`;
   return [line(header), rule, ...rows.map(line), rule, totals].join("\n");
+}
+
+/**
+ * The largest absolute difference between the outputs of `a` and `b` on the same input `x`
+ * (0 when two networks compute the same function with the same weights). Frees what it makes.
+ */
+export function maxOutputGap(
+  a: tf.LayersModel,
+  b: tf.LayersModel,
+  x: tf.Tensor | tf.Tensor[],
+): number {
+  return tf.tidy(() => {
+    const [ya, yb] = [a.predict(x), b.predict(x)] as tf.Tensor[];
+    if (ya.shape.join() !== yb.shape.join())
+      throw new Error(`the two networks' outputs differ in shape: [${ya.shape}] and [${yb.shape}]`);
+    return tf.max(tf.abs(tf.sub(ya, yb))).dataSync()[0];
+  });
 }

@@ -1,6 +1,11 @@
-// Output to the notebook: mime bundles sent through tslab's display channel; nothing outside a kernel.
+// Output to the notebook: mime bundles sent through tslab's display channel (nothing outside a
+// kernel), and the figures a notebook saves for its text and the README.
+import path from "node:path";
+
+import { isQuickMode } from "../core/settings";
 import { renderFigurePng } from "../figures/chromium";
 import type { Figure } from "../figures/plots";
+import { saveFile } from "../store/files";
 
 /** tslab's writer of display_data (update = false) and update_display_data (update = true). */
 export type WriteDisplayData = (
@@ -82,4 +87,26 @@ export function showFigure(figure: Figure, description: string): void {
   const png = renderFigurePng(figure);
   if (png !== null) bundle["image/png"] = Buffer.from(png).toString("base64");
   showBundle(bundle);
+}
+
+/**
+ * Saves a figure that the notebook's text or the README shows: PNG or GIF bytes as they are, a
+ * plotly figure rendered to PNG. It goes to `figures/<name>` beside the notebook (the kernel's
+ * folder); at quick settings to `figures/<stem>-quick.<ext>`, which git ignores, so that a quick
+ * run never overwrites the committed figure of a full run. Returns the path written, or null when
+ * a plotly figure could not be rendered (no Chromium).
+ * @param name a file name ending in .png or .gif, e.g. "01-samples.png".
+ */
+export function saveFigure(name: string, content: Figure | Uint8Array): string | null {
+  const ext = path.extname(name);
+  if (path.basename(name) !== name || (ext !== ".png" && ext !== ".gif"))
+    throw new Error(
+      `saveFigure needs a file name ending in .png or .gif, got ${JSON.stringify(name)}`,
+    );
+  if (!(content instanceof Uint8Array) && ext !== ".png")
+    throw new Error(`a plotly figure is saved as PNG, not as ${JSON.stringify(name)}`);
+  const png = content instanceof Uint8Array ? content : renderFigurePng(content);
+  if (png === null) return null;
+  const file = isQuickMode() ? `${name.slice(0, -ext.length)}-quick${ext}` : name;
+  return saveFile(path.join("figures", file), png);
 }

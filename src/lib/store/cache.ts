@@ -10,8 +10,8 @@ import { codeVersion } from "./codeversion";
 
 /** `T`: what the training loop records per step (StepMetrics, or more, e.g. scores at checkpoints). */
 export interface CachedTrainingArgs<T = unknown> {
-  /** Folder for the cache (the project's data/). */
-  cacheDir: string;
+  /** Folder for the cache; default the project's data/ (DEFAULT_CACHE_DIR). */
+  cacheDir?: string;
   /** Name of the run; its folder is `<name>-<hash of settings, architectures and backend>`. */
   name: string;
   /** Everything besides the architecture that decides the result: hyperparameters, seeds, steps. */
@@ -38,6 +38,12 @@ export interface CachedTraining<T> {
   fromCache: boolean;
   cachePath: string;
 }
+
+/**
+ * The project's data/ folder (beside notebooks/ and src/; this module is src/dist/lib/store/),
+ * where the caches go unless a caller names another folder.
+ */
+export const DEFAULT_CACHE_DIR = path.resolve(__dirname, "..", "..", "..", "..", "data");
 
 /** JSON of `value` with every object's keys sorted: the same settings give the same text in any order. */
 function canonicalJson(value: unknown): string {
@@ -97,7 +103,7 @@ export async function writeCacheEntry(
 
 /** The cache folder for these settings, these two architectures, the running backend and the training code. */
 export function trainingCachePath({
-  cacheDir,
+  cacheDir = DEFAULT_CACHE_DIR,
   name,
   settings,
   generator,

@@ -7,7 +7,7 @@ import { tf } from "../core/backend";
 import { assertFinite } from "../core/checks";
 import { NON_SATURATING, type Objective } from "./losses";
 import { createNoiseSampler, type NoiseDistribution, type NoiseSampler } from "./noise";
-import { LeanAdam, LeanRmsProp, type LinearDecay } from "../optim/optimizer";
+import { createOptimizer, type LinearDecay } from "../optim/optimizer";
 
 /** J(D)'s two halves: its part on real data and its part on fakes. */
 export type DiscriminatorPart = "real" | "fake";
@@ -61,8 +61,6 @@ export interface Gan {
   generator: tf.LayersModel;
   discriminator: tf.LayersModel;
   generatorOptimizer: tf.Optimizer;
-  /** D's optimiser: the first of `discriminatorOptimizers`. */
-  discriminatorOptimizer: tf.Optimizer;
   /** How J(D) is minimised in a step (`SUMMED_UPDATE` unless asked otherwise; see below). */
   discriminatorUpdate: DiscriminatorUpdate;
   /** One optimiser per step of `discriminatorUpdate`, all with D's settings. */
@@ -195,7 +193,9 @@ export function createGan(args: CreateGanArgs): Gan {
       weightDecay: args.weightDecay ?? 0,
       decay: args.learningRateDecay,
     };
-    return rule === "adam" ? new LeanAdam({ ...common, beta1, beta2 }) : new LeanRmsProp(common);
+    return createOptimizer(
+      rule === "adam" ? { rule, args: { ...common, beta1, beta2 } } : { rule, args: common },
+    );
   });
   const latentSize = generator.inputs[0].shape[1];
   if (typeof latentSize !== "number")
@@ -222,7 +222,6 @@ export function createGan(args: CreateGanArgs): Gan {
     l1Weight,
     jointDiscriminatorPass: !hasBatchNorm,
     generatorOptimizer: optimizers[0],
-    discriminatorOptimizer: optimizers[1],
     discriminatorUpdate,
     discriminatorOptimizers: optimizers.slice(1),
     sampleNoise:
@@ -235,7 +234,7 @@ export function createGan(args: CreateGanArgs): Gan {
 /** Frees the state of both optimisers; the networks stay (e.g. trained networks kept for sampling). */
 export function disposeOptimizers(gan: Gan): void {
   gan.generatorOptimizer.dispose();
-  new Set([gan.discriminatorOptimizer, ...gan.discriminatorOptimizers]).forEach((o) => o.dispose());
+  gan.discriminatorOptimizers.forEach((o) => o.dispose());
 }
 
 /** Frees the weights of both networks and the state of both optimisers. */

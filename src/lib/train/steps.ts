@@ -147,7 +147,7 @@ export function trainDiscriminatorStep(
     const fakes = run(gan.generator, gan.sampleNoise(realImages.shape[0]), y);
     if (gan.discriminatorUpdate.steps.length > 1)
       return updateDiscriminatorInSteps(gan, realImages, fakes, y, kept);
-    const cost = gan.discriminatorOptimizer.minimize(
+    const cost = gan.discriminatorOptimizers[0].minimize(
       () => {
         const [realLogits, fakeLogits] = judgeRealAndFake(gan, realImages, fakes, y);
         kept.push(tf.keep(realLogits), tf.keep(fakeLogits));
