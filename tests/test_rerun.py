@@ -56,7 +56,7 @@ def check_rerun(path):
             assert second[i] == first[i], f"{path.name}, code cell {i + 1} printed otherwise the second time"
 
 
-@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("[0-9][0-9]*-*.ipynb")), ids=lambda p: p.name)
 def test_notebook_runs_twice_in_one_kernel(path):
     check_rerun(path)
 

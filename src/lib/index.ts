@@ -155,7 +155,12 @@ export {
   type NoiseSamplerArgs,
 } from "./train/noise";
 export { createWeightAverage, type WeightAverage, type WeightAverageArgs } from "./train/averaging";
-export { generateImages, interpolateNoise } from "./train/sampling";
+export {
+  createConditionalGrid,
+  generateImages,
+  interpolateNoise,
+  type ConditionalGrid,
+} from "./train/sampling";
 export {
   createStackedGan,
   disposeStackedGan,
@@ -174,6 +179,7 @@ export {
   type DigitClassifierArgs,
 } from "./measure/classifier";
 export {
+  classSpread,
   confidentShare,
   countPredictedDigits,
   formatLabelScores,

@@ -4,7 +4,8 @@
 // the two-digit numbers' (notebook 08).
 import { tf } from "../core/backend";
 import { assertInteger } from "../core/checks";
-import { IMAGE_SIZE, NUM_CLASSES } from "../data/mnist";
+import { mean } from "../core/stats";
+import { IMAGE_SIZE, NUM_CLASSES, type MnistData } from "../data/mnist";
 import { checkTwoDigitLabel, TWO_DIGIT_CLASSES } from "../data/twodigits";
 import { generateImages } from "../train/sampling";
 import { classifyDigits } from "./classifier";
@@ -131,6 +132,24 @@ export function pixelSpread(images: tf.Tensor): number {
   return tf.tidy(
     () =>
       tf.mean(tf.sqrt(tf.moments(images.reshape([images.shape[0], -1]), 0).variance)).dataSync()[0],
+  );
+}
+
+/**
+ * Real digits' spread within a class: `pixelSpread` of each digit's images in `data`, averaged
+ * over the ten digits (the reference a conditional generator's spread is held against).
+ */
+export function classSpread(data: MnistData): number {
+  const labels = Array.from(data.labels.dataSync());
+  return mean(
+    Array.from({ length: NUM_CLASSES }, (_, digit) =>
+      tf.tidy(() => {
+        const rows = labels.flatMap((label, i) => (label === digit ? [i] : []));
+        if (rows.length < 2)
+          throw new Error(`classSpread needs 2 digits of each class; ${digit} has ${rows.length}`);
+        return pixelSpread(tf.gather(data.images, tf.tensor1d(rows, "int32")));
+      }),
+    ),
   );
 }
 

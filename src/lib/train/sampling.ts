@@ -1,4 +1,5 @@
-// Drawing from a trained generator, and paths through its noise space.
+// Drawing from a trained generator, paths through its noise space, and the conditional grid
+// (every class drawn from the same noise vectors).
 import { tf } from "../core/backend";
 import { assertInteger, assertShape } from "../core/checks";
 
@@ -58,4 +59,47 @@ export function interpolateNoise(start: tf.Tensor, end: tf.Tensor, count: number
     const [z0, z1] = [start.reshape([1, size]), end.reshape([1, size])];
     return tf.add(z0, tf.mul(t, tf.sub(z1, z0))) as tf.Tensor2D;
   });
+}
+
+/** A grid of a conditional generator's drawings: row r asks for class r, column c uses noise c. */
+export interface ConditionalGrid {
+  /** Noise [classes · columns, latentSize]: the same `columns` vectors in every row. */
+  noise: tf.Tensor2D;
+  /** The class asked for in each cell, row by row. */
+  labels: number[];
+  /** The rows' labels, "0", "1", …, for `renderSampleGrid`'s `rowLabels`. */
+  rowLabels: string[];
+  /** `generator`'s drawings of the grid, [classes · columns, …] (free them, or draw inside tf.tidy). */
+  draw(generator: tf.LayersModel): tf.Tensor;
+  dispose(): void;
+}
+
+/**
+ * The grid that shows whether a conditional generator draws each class, and in varied styles:
+ * `columns` noise vectors drawn from N(0, 1) with `seed`, each asked for every class.
+ */
+export function createConditionalGrid({
+  latentSize,
+  seed,
+  classes = 10,
+  columns = 10,
+}: {
+  latentSize: number;
+  seed: number;
+  classes?: number;
+  columns?: number;
+}): ConditionalGrid {
+  for (const [name, value] of Object.entries({ latentSize, seed, classes, columns }))
+    assertInteger(name, value, name === "seed" ? 0 : 1);
+  const noise = tf.tidy(() =>
+    tf.tile(tf.randomNormal([columns, latentSize], 0, 1, "float32", seed), [classes, 1]),
+  ) as tf.Tensor2D;
+  const labels = Array.from({ length: classes * columns }, (_, i) => Math.floor(i / columns));
+  return {
+    noise,
+    labels,
+    rowLabels: Array.from({ length: classes }, (_, c) => String(c)),
+    draw: (generator) => tf.tidy(() => generateImages(generator, noise, labels)),
+    dispose: () => noise.dispose(),
+  };
 }
