@@ -35,6 +35,7 @@ export {
   type TwoDigitStream,
 } from "./data/twodigits";
 export {
+  AUTHORS_RING,
   createRingMixture,
   createRingSampler,
   sampleRing,
@@ -162,9 +163,13 @@ export {
   type ConditionalGrid,
 } from "./train/sampling";
 export {
+  ALTERNATING_UPDATES,
   createStackedGan,
   disposeStackedGan,
+  SIMULTANEOUS_UPDATES,
   trainStackedStep,
+  type CreateStackedGanArgs,
+  type PlayerUpdates,
   type StackedGan,
   type StackedGroup,
   type StackedNoise,

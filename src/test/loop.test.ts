@@ -29,7 +29,9 @@ describe("runSteps, the one training loop", () => {
       steps: 3,
       firstStep: 11,
       step: (n) => n * 10,
-      onStep: (result, n) => seen.push(result + n),
+      onStep: (result, n) => {
+        seen.push(result + n);
+      },
     });
     assert.deepEqual(results, [110, 120, 130]);
     assert.deepEqual(seen, [121, 132, 143]);

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import {
+  AUTHORS_RING,
+  createNoiseSampler,
   createRingMixture,
   createRingSampler,
   energyDistance,
@@ -54,6 +56,36 @@ describe("the ring mixture", () => {
     assert.deepEqual(a2.arraySync(), b2.arraySync());
     assert.notDeepEqual(a1.arraySync(), a2.arraySync());
     tf.dispose([a1, a2, b1, b2]);
+  });
+});
+
+describe("weighted modes and streams that continue", () => {
+  it("the authors' ring: 8 modes on the unit circle, σ 0.01, mode 0 drawn twice as often", () => {
+    const authors = createRingMixture(AUTHORS_RING);
+    assert.equal(authors.modes, 8);
+    close(Math.hypot(...authors.centres[3]), 1, 1e-12, "radius");
+    const counts = measureModeCoverage(authors, sampleRing(authors, 18000, 5)).nearest;
+    close(counts[0] / 18000, 2 / 9, 0.01, "mode 0's share");
+    counts.slice(1).forEach((c, k) => close(c / 18000, 1 / 9, 0.01, `mode ${k + 1}'s share`));
+  });
+
+  it("refuses weights that are not one positive share per mode summing to 1", () => {
+    assert.throws(() => createRingMixture({ modes: 2, weights: [1] }), /2 positive shares/);
+    assert.throws(() => createRingMixture({ modes: 2, weights: [0.7, 0.7] }), /summing to 1/);
+    assert.throws(() => createRingMixture({ modes: 2, weights: [1.5, -0.5] }), /positive/);
+  });
+
+  it("a ring stream and a noise stream continue where `drawn` says, as if never restarted", () => {
+    const whole = createRingSampler(ring, 9);
+    const first = whole(6);
+    const rest = whole(4);
+    const continued = createRingSampler(ring, 9, 6)(4);
+    assert.deepEqual(continued.arraySync(), rest.arraySync());
+    const noise = createNoiseSampler({ latentSize: 3, seed: 4 });
+    const draws = [noise(2), noise(2), noise(2)];
+    const later = createNoiseSampler({ latentSize: 3, seed: 4, drawn: 2 })(2);
+    assert.deepEqual(later.arraySync(), draws[2].arraySync());
+    tf.dispose([first, rest, continued, later, ...draws]);
   });
 });
 

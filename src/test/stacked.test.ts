@@ -5,6 +5,9 @@ import path from "node:path";
 import { describe, it } from "node:test";
 
 import {
+  ALTERNATING_UPDATES,
+  SIMULTANEOUS_UPDATES,
+  type PlayerUpdates,
   buildMlpDiscriminator,
   buildMlpGenerator,
   createRingMixture,
@@ -96,12 +99,31 @@ function trainAlone(
   objective: Objective,
   batches: Array<{ real: tf.Tensor2D; z1: tf.Tensor2D; z2: tf.Tensor2D }>,
   [optD, optG]: [tf.Optimizer, tf.Optimizer],
+  simultaneous = false,
 ) {
   const vars = (m: tf.LayersModel) =>
     m.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
   for (const { real, z1, z2 } of batches) {
     tf.tidy(() => {
       const fakes = g.apply(z1, { training: true }) as tf.Tensor;
+      if (simultaneous) {
+        // By hand: both gradients from the weights as they are, on the same noise, then both steps.
+        const dGrads = tf.variableGrads(() => {
+          const both = d.apply(tf.concat([real, fakes]), { training: true }) as tf.Tensor;
+          const [r, f] = tf.split(both, 2);
+          return objective.discriminatorCost(r, f) as tf.Scalar;
+        }, vars(d)).grads;
+        const gGrads = tf.variableGrads(
+          () =>
+            objective.generatorCost(
+              d.apply(g.apply(z1, { training: true }), { training: true }) as tf.Tensor,
+            ) as tf.Scalar,
+          vars(g),
+        ).grads;
+        optD.applyGradients(dGrads);
+        optG.applyGradients(gGrads);
+        return;
+      }
       optD.minimize(
         () => {
           // With BatchNorm, D judges the real and the fake batch apart (each with its own statistics).
@@ -150,17 +172,19 @@ function checkAgainstAlone(
   alone: (group: number) => [tf.Optimizer, tf.Optimizer],
   batchNorm: boolean,
   tolerance: number,
+  updates: PlayerUpdates = ALTERNATING_UPDATES,
 ) {
   const seeds = 2;
   const nets = Array.from(
     { length: seeds },
     (_, s) => [ringG(10 + s, batchNorm), ringD(20 + s, batchNorm)] as const,
   );
-  const gan = createStackedGan(
-    nets.map(([g]) => g),
-    nets.map(([, d]) => d),
+  const gan = createStackedGan({
+    generators: nets.map(([g]) => g),
+    discriminators: nets.map(([, d]) => d),
     groups,
-  );
+    updates,
+  });
   const steps = 3;
   const data = makeData(steps, seeds, 16);
   const tile = (parts: tf.Tensor2D[]) =>
@@ -172,6 +196,7 @@ function checkAgainstAlone(
     const noises = [tile(data[t].map((b) => b.z1)), tile(data[t].map((b) => b.z2))];
     let call = 0;
     metrics = trainStackedStep(gan, real, () => noises[call++], t === steps - 1);
+    assert.equal(call, updates === SIMULTANEOUS_UPDATES ? 1 : 2, "noise batches drawn per step");
     tf.dispose([real, ...noises]);
     if (t === 0) afterFirst = tf.memory().numTensors; // with the optimisers' state, made by the first step
   }
@@ -189,6 +214,7 @@ function checkAgainstAlone(
         group.objective,
         data.map((perSeed) => perSeed[s]),
         optimizers,
+        updates === SIMULTANEOUS_UPDATES,
       );
       optimizers.forEach((o) => o.dispose());
       // the run's weights: its part, then its place in the part
@@ -262,6 +288,50 @@ describe("trainStackedStep", () => {
     checkAgainstAlone(groups, reference, true, 2e-5);
   });
 
+  it("updates both players from the same state and noise batch, as a hand-stepped pair of optimisers", () => {
+    const groups = [NON_SATURATING, LEAST_SQUARES].map((objective) => ({
+      name: objective.name,
+      objective,
+      generatorOptimizer: new LeanAdam({ learningRate: 1e-3, beta1: 0.5, epsilon: 1e-8 }),
+      discriminatorOptimizer: new LeanAdam({ learningRate: 1e-4, beta1: 0.5, epsilon: 1e-8 }),
+    }));
+    const reference = (): [tf.Optimizer, tf.Optimizer] => [
+      tf.train.adam(1e-4, 0.5, 0.999, 1e-8),
+      tf.train.adam(1e-3, 0.5, 0.999, 1e-8),
+    ];
+    checkAgainstAlone(groups, reference, false, 2e-5, SIMULTANEOUS_UPDATES);
+  });
+
+  it("gives other weights with simultaneous than with alternating updates (the order matters)", () => {
+    const finalWeights = (updates: PlayerUpdates) => {
+      const [g, d] = [ringG(5), ringD(6)];
+      const groups = [
+        {
+          name: "GAN",
+          objective: NON_SATURATING,
+          generatorOptimizer: new LeanAdam({ learningRate: 1e-2, beta1: 0.5 }),
+          discriminatorOptimizer: new LeanAdam({ learningRate: 1e-2, beta1: 0.5 }),
+        },
+      ];
+      const gan = createStackedGan({ generators: [g], discriminators: [d], groups, updates });
+      const z = tf.randomNormal([1, 16, 8], 0, 1, "float32", 3) as tf.Tensor3D;
+      const real = tf.randomNormal([1, 16, 2], 0, 1, "float32", 4) as tf.Tensor3D;
+      for (let t = 0; t < 2; t++) trainStackedStep(gan, real, () => z.clone(), false);
+      const weights = gan.generator.variables[0].arraySync();
+      tf.dispose([z, real]);
+      [g, d].forEach((m) => m.dispose());
+      disposeStackedGan(gan);
+      return JSON.stringify(weights);
+    };
+    assert.notEqual(finalWeights(SIMULTANEOUS_UPDATES), finalWeights(ALTERNATING_UPDATES));
+    const [g, d] = [ringG(1), ringD(2)];
+    assert.throws(
+      () => createStackedGan({ generators: [g], discriminators: [d], groups: [] }),
+      /at least one group/,
+    );
+    [g, d].forEach((m) => m.dispose());
+  });
+
   it("refuses groups that share one optimiser but not the other", () => {
     const [g, d] = [ringG(1), ringD(2)];
     const shared = new LeanAdam({ learningRate: 1e-3 });
@@ -280,7 +350,7 @@ describe("trainStackedStep", () => {
       },
     ];
     assert.throws(
-      () => createStackedGan([g], [d], groups),
+      () => createStackedGan({ generators: [g], discriminators: [d], groups }),
       /share an optimiser must share both and sit next to each other/,
     );
     g.dispose();
@@ -361,6 +431,70 @@ describe("runRingExperiment", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  for (const updates of [ALTERNATING_UPDATES, SIMULTANEOUS_UPDATES])
+    it(`resumes from its last checkpoint after a crash, as if never stopped (${updates.order})`, async () => {
+      const seen: number[] = [];
+      const run = (cacheDir?: string, crashAt?: number) =>
+        runRingExperiment({
+          name: "ring-resume",
+          cacheDir,
+          ring: createRingMixture({ modes: 3, weights: [0.5, 0.25, 0.25] }),
+          generators: [ringG(1), ringG(2)],
+          discriminators: [ringD(3), ringD(4)],
+          groups: groupsOf(
+            new LeanAdam({ learningRate: 1e-2, beta1: 0.5 }),
+            new LeanAdam({ learningRate: 1e-2, beta1: 0.5 }),
+          ),
+          settings: { ...settings, steps: 6 },
+          updates,
+          checkpointEvery: cacheDir === undefined ? undefined : 4,
+          onStep: (step) => {
+            seen.push(step);
+            if (step === crashAt) throw new Error(`killed at step ${step}`);
+          },
+        });
+      const straight = await run();
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ring-resume-"));
+      try {
+        await assert.rejects(run(dir, 5), /killed at step 5/);
+        const left = fs.readdirSync(dir);
+        assert.equal(left.length, 1, `only the checkpoint is left: ${left}`);
+        assert.match(left[0], /^ring-resume-[0-9a-f]{12}\.checkpoint$/, "and no half record");
+        seen.length = 0;
+        const resumed = await run(dir);
+        assert.deepEqual(seen, [5, 6], "the rerun trains only the steps after the checkpoint");
+        assert.equal(resumed.fromCache, false);
+        assert.deepEqual(resumed.runs, straight.runs);
+        assert.deepEqual(
+          fs.readdirSync(dir).map((f) => f.replace(/[0-9a-f]{12}/, "KEY")),
+          ["ring-resume-KEY"],
+          "the record written, the checkpoint removed",
+        );
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+  it("refuses checkpoints without a cache folder or between checks", async () => {
+    const base = {
+      name: "bad",
+      ring,
+      generators: [ringG(1)],
+      discriminators: [ringD(2)],
+      groups: groupsOf(new LeanAdam({ learningRate: 1e-3 }), new LeanAdam({ learningRate: 1e-3 })),
+      settings,
+    };
+    await assert.rejects(
+      runRingExperiment({ ...base, checkpointEvery: 2 }),
+      /checkpointEvery needs a cacheDir/,
+    );
+    await assert.rejects(
+      runRingExperiment({ ...base, cacheDir: os.tmpdir(), checkpointEvery: 3 }),
+      /checkpointEvery \(3\) must be a multiple of checkEvery \(2\)/,
+    );
+    [...base.generators, ...base.discriminators].forEach((m) => m.dispose());
   });
 
   it("refuses a bad setting or unmatched networks, naming them", async () => {

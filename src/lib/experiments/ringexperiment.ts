@@ -19,13 +19,16 @@ import { listenForInterrupt } from "../notebook/interrupt";
 import { runSteps } from "../train/loop";
 import { createNoiseSampler, type NoiseSampler } from "../train/noise";
 import { createRingSampler, sampleRing, type RingMixture } from "../data/ring";
-import { energyDistance, measureModeCoverage } from "../measure/ringscores";
+import { scoreRingCheck, type RingCheck } from "../measure/ringscores";
+import { checkpointFolder, loadCheckpoint, saveCheckpoint } from "./checkpoints";
 import {
+  ALTERNATING_UPDATES,
   assertSeedPairs,
   createStackedGan,
   disposeStackedGan,
   sampleStacked,
   trainStackedStep,
+  type PlayerUpdates,
   type StackedGroup,
   type StackedStepMetrics,
 } from "../train/stackedgan";
@@ -67,21 +70,16 @@ export interface RingExperimentArgs {
   keepPoints?: number;
   /** Called after every trained step with its number (e.g. to report progress from another process). */
   onStep?: (step: number) => void;
+  /** How each step orders the players' updates; default ALTERNATING_UPDATES (part of the cache key). */
+  updates?: PlayerUpdates;
+  /**
+   * Write a checkpoint every this many steps (a multiple of checkEvery; needs cacheDir), and resume
+   * from the last one when the experiment runs again after it was stopped or killed.
+   */
+  checkpointEvery?: number;
 }
 
-/** One run's score at one check. */
-export interface RingCheck {
-  step: number;
-  covered: number;
-  highQualityShare: number;
-  perMode: number[];
-  /** Samples nearest each mode (the collapse flag's histogram). */
-  nearest: number[];
-  /** Energy distance between 1,000 samples and 1,000 points of the ring. */
-  energy: number;
-  /** The first `keepPoints` samples, rounded to 3 decimals. */
-  points: Array<[number, number]>;
-}
+export type { RingCheck };
 
 /** One run: a group (objective and optimisers) on a seed. */
 export interface RingRun {
@@ -118,8 +116,12 @@ export function ringCodeVersion(root?: string): string {
   return codeVersion(RING_ENTRIES, root);
 }
 
-/** x to 3 decimals (−0 as 0, so that a cached run reads back equal). */
-const round3 = (x: number) => Math.round(x * 1000) / 1000 || 0;
+/** What a checkpoint of a ring experiment keeps besides the networks and optimisers. */
+interface Resumable {
+  step: number;
+  runs: RingRun[];
+  seconds: number;
+}
 
 /** The cache folder of this experiment: settings, objectives, optimisers, architectures, backend, code. */
 function ringCachePath(args: RingExperimentArgs): string | null {
@@ -138,7 +140,8 @@ function ringCachePath(args: RingExperimentArgs): string | null {
       recordEvery,
       keepPoints: args.keepPoints ?? 500,
     },
-    { modes: args.ring.modes, radius: args.ring.radius, sd: args.ring.sd },
+    { modes: args.ring.modes, radius: args.ring.radius, sd: args.ring.sd, w: args.ring.weights },
+    (args.updates ?? ALTERNATING_UPDATES).order,
     args.groups.map((g) => [
       g.name,
       g.objective.spec,
@@ -178,6 +181,7 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
     assertInteger(name, settings[name], name === "steps" ? 0 : 1);
   assertSeedPairs(generators, discriminators, groups);
   const cachePath = ringCachePath(args);
+  const checkpoint = checkpointFolder(cachePath, args.checkpointEvery, settings.checkEvery);
   if (cachePath !== null && fs.existsSync(path.join(cachePath, "runs.json"))) {
     const { runs, seconds } = JSON.parse(
       fs.readFileSync(path.join(cachePath, "runs.json"), "utf8"),
@@ -186,16 +190,20 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
   }
   const seeds = generators.length;
   const k = groups.length;
-  const gan = createStackedGan(generators, discriminators, groups);
+  const updates = args.updates ?? ALTERNATING_UPDATES;
+  const gan = createStackedGan({ generators, discriminators, groups, updates });
+  const resumed = checkpoint === null ? null : await loadCheckpoint<Resumable>(checkpoint, gan);
+  const done = resumed?.step ?? 0;
   // Each seed's noise, the same for every group: [seeds·n, latentSize] drawn at once, tiled over the groups.
   const perSeed = (draw: NoiseSampler, n: number) =>
     tf.tidy(() =>
       tf.tile(tf.reshape(draw(seeds * n), [seeds, n, latentSize]), [k, 1, 1]),
     ) as tf.Tensor3D;
-  const noiseSampler = createNoiseSampler({ latentSize, seed: settings.seed });
+  const drawn = done * (updates.order === "simultaneous" ? 1 : 2); // noise draws per step
+  const noiseSampler = createNoiseSampler({ latentSize, seed: settings.seed, drawn });
   const noise = (batch: number) => perSeed(noiseSampler, batch);
   const samplers = Array.from({ length: seeds }, (_, s) =>
-    createRingSampler(ring, settings.seed + 1 + s),
+    createRingSampler(ring, settings.seed + 1 + s, done * batchSize),
   );
   const realBatch = (): tf.Tensor3D =>
     tf.tidy(
@@ -206,31 +214,23 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
     checkSamples,
   );
   const reference = sampleRing(ring, 1000, settings.seed + 2000);
-  const runs: RingRun[] = Array.from({ length: k * seeds }, (_, r) => ({
-    group: groups[Math.floor(r / seeds)].name,
-    objective: groups[Math.floor(r / seeds)].objective.name,
-    seed: r % seeds,
-    checks: [],
-    costs: [],
-    flags: [],
-  }));
+  const runs: RingRun[] =
+    resumed?.runs ??
+    Array.from({ length: k * seeds }, (_, r) => ({
+      group: groups[Math.floor(r / seeds)].name,
+      objective: groups[Math.floor(r / seeds)].objective.name,
+      seed: r % seeds,
+      checks: [],
+      costs: [],
+      flags: [],
+    }));
   const check = (step: number) => {
     sampleStacked(gan.generator, checkNoise).forEach((points, r) => {
-      const coverage = measureModeCoverage(ring, points);
       const run = runs[r];
-      run.checks.push({
-        step,
-        covered: coverage.covered,
-        highQualityShare: round3(coverage.highQualityShare),
-        perMode: coverage.perMode,
-        nearest: coverage.nearest,
-        energy: Number(energyDistance(points.slice(0, 1000), reference).toPrecision(4)),
-        points: points
-          .slice(0, keepPoints)
-          .map(([x, y]): [number, number] => [round3(x), round3(y)]),
-      });
+      const scored = scoreRingCheck(ring, points, { step, reference, keepPoints });
+      run.checks.push(scored);
       const flag =
-        run.flags.length === 0 ? checkRingCollapse(coverage.nearest, step, failureRules) : null;
+        run.flags.length === 0 ? checkRingCollapse(scored.nearest, step, failureRules) : null;
       if (flag !== null) run.flags.push(flag);
     });
   };
@@ -245,12 +245,13 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
       }),
     );
   const view = createRingLiveView(args.name, steps);
-  const started = Date.now();
+  const started = Date.now() - 1000 * (resumed?.seconds ?? 0);
   try {
-    check(0);
-    view.update(0, runs);
+    if (done === 0) check(0);
+    view.update(done, runs);
     await runSteps({
-      steps,
+      steps: steps - done,
+      firstStep: done + 1,
       step: (step) => {
         const real = realBatch();
         try {
@@ -266,6 +267,9 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
           check(step);
           view.update(step, runs);
         }
+        if (checkpoint === null || step % args.checkpointEvery! !== 0 || step === steps) return;
+        const state: Resumable = { step, runs, seconds: (Date.now() - started) / 1000 };
+        return saveCheckpoint(checkpoint, gan, state);
       },
       gate: listenForInterrupt(),
       onStop: (last) => view.update(last, runs, `stopped at step ${last}`),
@@ -284,5 +288,6 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
         `${JSON.stringify(settings, null, 2)}\n`,
       );
     });
+  if (checkpoint !== null) fs.rmSync(checkpoint, { recursive: true, force: true });
   return { runs, seconds, fromCache: false, cachePath };
 }

@@ -6,7 +6,7 @@ import { buildModel, type ModelSpec } from "../nets/specs";
 import { DEFAULT_CACHE_DIR } from "../store/cache";
 import { createOptimizer, type OptimizerSpec } from "../optim/optimizer";
 import { createObjective, type ObjectiveSpec } from "../train/losses";
-import type { StackedGroup } from "../train/stackedgan";
+import type { PlayerUpdates, StackedGroup } from "../train/stackedgan";
 import { runRingExperiment, type RingExperiment, type RingSettings } from "./ringexperiment";
 
 /** One group of a ring job: an objective and its optimisers, as data. */
@@ -30,6 +30,10 @@ export interface RingJob {
   /** Groups next to each other with equal optimiser specs share their optimisers (one part of the stack). */
   groups: RingJobGroup[];
   settings: RingSettings;
+  /** How each step orders the players' updates; default ALTERNATING_UPDATES. */
+  updates?: PlayerUpdates;
+  /** Keep a checkpoint every this many steps and resume from it (see `runRingExperiment`). */
+  checkpointEvery?: number;
 }
 
 /**
@@ -68,6 +72,8 @@ export async function runRingJob(
       discriminators,
       groups,
       settings: job.settings,
+      updates: job.updates,
+      checkpointEvery: job.checkpointEvery,
       onStep,
     });
   } finally {

@@ -102,3 +102,46 @@ export function energyDistance(
   if (!Number.isFinite(distance)) throw new Error("energyDistance: a point is not finite");
   return distance;
 }
+
+/** One run's score at one check. */
+export interface RingCheck {
+  step: number;
+  covered: number;
+  highQualityShare: number;
+  perMode: number[];
+  /** Samples nearest each mode (the collapse flag's histogram). */
+  nearest: number[];
+  /** Energy distance between 1,000 samples and 1,000 points of the ring. */
+  energy: number;
+  /** The first `keepPoints` samples, rounded to 3 decimals. */
+  points: Array<[number, number]>;
+}
+
+/** x to 3 decimals (−0 as 0, so that a cached run reads back equal). */
+const round3 = (x: number) => Math.round(x * 1000) / 1000 || 0;
+
+/**
+ * One run's score at one check, from its samples `points`: modes covered, high-quality share and
+ * samples per mode (`measureModeCoverage`), samples nearest each mode, the energy distance of the
+ * first 1,000 to `reference`, and the first `keepPoints` points rounded to 3 decimals.
+ */
+export function scoreRingCheck(
+  ring: RingMixture,
+  points: ReadonlyArray<readonly number[]>,
+  {
+    step,
+    reference,
+    keepPoints,
+  }: { step: number; reference: ReadonlyArray<readonly number[]>; keepPoints: number },
+): RingCheck {
+  const coverage = measureModeCoverage(ring, points);
+  return {
+    step,
+    covered: coverage.covered,
+    highQualityShare: round3(coverage.highQualityShare),
+    perMode: coverage.perMode,
+    nearest: coverage.nearest,
+    energy: Number(energyDistance(points.slice(0, 1000), reference).toPrecision(4)),
+    points: points.slice(0, keepPoints).map(([x, y]): [number, number] => [round3(x), round3(y)]),
+  };
+}

@@ -40,8 +40,11 @@ export interface RunStepsArgs<T> {
   firstStep?: number;
   /** One training step, given its number; what it returns is recorded. */
   step: (step: number) => T;
-  /** Called after every step with what it returned and its number (checks, views, progress). */
-  onStep?: (result: T, step: number) => void;
+  /**
+   * Called after every step with what it returned and its number (checks, views, progress); a
+   * promise it returns (e.g. a checkpoint being written) is awaited before the next step.
+   */
+  onStep?: (result: T, step: number) => void | Promise<void>;
   /** Asked before every step whether to stop; none: the loop runs to the end without yielding. */
   gate?: StepGate;
   /** Called with the last step that ran when the gate stops the loop, before `TrainingStopped`. */
@@ -71,7 +74,8 @@ export async function runSteps<T>(args: RunStepsArgs<T>): Promise<T[]> {
       }
       const result = step(n);
       results.push(result);
-      onStep?.(result, n);
+      const after = onStep?.(result, n);
+      if (after instanceof Promise) await after;
     }
   } finally {
     gate?.close();

@@ -17,6 +17,8 @@ export interface NoiseSamplerArgs {
   /** "normal": N(0, 1) per entry; "uniform": U(−1, 1) per entry. */
   distribution?: NoiseDistribution;
   seed: number;
+  /** Draws already made from this stream, to continue it (e.g. after a checkpoint); default 0. */
+  drawn?: number;
 }
 
 /**
@@ -52,12 +54,14 @@ export function createNoiseSampler({
   latentSize,
   distribution = "normal",
   seed,
+  drawn = 0,
 }: NoiseSamplerArgs): NoiseSampler {
   assertInteger("latentSize", latentSize);
   assertInteger("seed", seed, 1);
+  assertInteger("drawn", drawn, 0);
   const ops = nativeOps();
-  if (ops === null) return createPortableNoiseSampler({ latentSize, distribution, seed });
-  let calls = 0;
+  if (ops === null) return createPortableNoiseSampler({ latentSize, distribution, seed, drawn });
+  let calls = drawn;
   return (batch: number) => {
     assertInteger("batch", batch);
     calls += 1;
@@ -73,9 +77,12 @@ export function createPortableNoiseSampler({
   latentSize,
   distribution = "normal",
   seed,
+  drawn = 0,
 }: NoiseSamplerArgs): NoiseSampler {
   assertInteger("latentSize", latentSize);
+  assertInteger("drawn", drawn, 0);
   const random = createRandom(seed);
+  for (let i = 0; i < drawn; i++) drawSeed(random);
   return (batch: number) => {
     assertInteger("batch", batch);
     const shape: [number, number] = [batch, latentSize];

@@ -5,6 +5,30 @@ import { tf } from "../core/backend";
 import { assertInteger, assertShape } from "../core/checks";
 import { stackModels, type StackedMlp } from "../nets/stacked";
 import type { Objective } from "./losses";
+
+/** How a step orders the two players' updates, as data (it travels in ring jobs and cache keys). */
+export interface PlayerUpdates {
+  readonly name: string;
+  /**
+   * "alternating": D steps on fresh fakes, then G steps through the updated D on fresh noise;
+   * "simultaneous": both players' gradients from the same state and the same noise batch, then
+   * both steps.
+   */
+  readonly order: "alternating" | "simultaneous";
+}
+
+/** D, then G through the updated D on fresh noise: `trainStep`'s order, and the default. */
+export const ALTERNATING_UPDATES: PlayerUpdates = {
+  name: "alternating: D, then G through the new D on fresh noise",
+  order: "alternating",
+};
+
+/** Both players from the same state and noise batch (one `sess.run` in the LSGAN authors' code). */
+export const SIMULTANEOUS_UPDATES: PlayerUpdates = {
+  name: "simultaneous: D and G from the same state and noise batch",
+  order: "simultaneous",
+};
+
 /** One configuration of a stacked GAN, trained on every seed: its objective and its optimisers. */
 export interface StackedGroup {
   /** A short name for tables and legends, e.g. "GAN, RMSProp". */
@@ -22,6 +46,16 @@ export interface StackedGan {
   groups: StackedGroup[];
   /** Runs per group: run g·seeds + s is group g on seed s. */
   seeds: number;
+  updates: PlayerUpdates;
+}
+
+export interface CreateStackedGanArgs {
+  /** Seed s's starting weights, given to each group's run of that seed (only read). */
+  generators: tf.LayersModel[];
+  discriminators: tf.LayersModel[];
+  groups: StackedGroup[];
+  /** Default ALTERNATING_UPDATES. */
+  updates?: PlayerUpdates;
 }
 
 /** Sizes of the blocks of consecutive runs that one pair of optimisers updates (the stack's parts). */
@@ -60,12 +94,17 @@ export function assertSeedPairs(
  * starting weights to each group's run of that seed (they are only read). Groups that share their
  * optimisers form one part of the stack.
  */
-export function createStackedGan(
-  generators: tf.LayersModel[],
-  discriminators: tf.LayersModel[],
-  groups: StackedGroup[],
-): StackedGan {
+export function createStackedGan({
+  generators,
+  discriminators,
+  groups,
+  updates = ALTERNATING_UPDATES,
+}: CreateStackedGanArgs): StackedGan {
   assertSeedPairs(generators, discriminators, groups);
+  if (updates?.order !== "alternating" && updates?.order !== "simultaneous")
+    throw new Error(
+      `updates must be ALTERNATING_UPDATES or SIMULTANEOUS_UPDATES, got ${JSON.stringify(updates)}`,
+    );
   const seeds = generators.length;
   const parts = optimizerParts(groups, seeds);
   const every = (models: tf.LayersModel[]) => groups.flatMap(() => models);
@@ -74,6 +113,7 @@ export function createStackedGan(
     discriminator: stackModels(every(discriminators), parts),
     groups,
     seeds,
+    updates,
   };
 }
 
@@ -96,7 +136,16 @@ function updateParts(
   pick: (group: StackedGroup) => tf.Optimizer,
   cost: () => tf.Scalar,
 ): void {
-  const { grads } = tf.variableGrads(cost, net.variables);
+  applyParts(gan, net, pick, tf.variableGrads(cost, net.variables).grads);
+}
+
+/** Applies `grads` (by variable name) to `net`'s weights, each part's by its group's optimiser. */
+function applyParts(
+  gan: StackedGan,
+  net: StackedMlp,
+  pick: (group: StackedGroup) => tf.Optimizer,
+  grads: tf.NamedTensorMap,
+): void {
   let firstRun = 0;
   net.parts.forEach((variables) => {
     const optimizer = pick(gan.groups[firstRun / gan.seeds]);
@@ -165,8 +214,10 @@ function judge(gan: StackedGan, real: tf.Tensor3D, fake: tf.Tensor3D): [tf.Tenso
 export type StackedNoise = (batch: number) => tf.Tensor3D;
 
 /**
- * One training step of every run, as `trainStep` makes one for a single GAN: a D update on the real
- * batch and fresh fakes, then a G update through the updated D on fresh noise.
+ * One training step of every run. ALTERNATING_UPDATES, as `trainStep` makes one for a single GAN:
+ * a D update on the real batch and fresh fakes, then a G update through the updated D on fresh
+ * noise. SIMULTANEOUS_UPDATES: one noise batch; both players' gradients from the current weights
+ * (D's on the real batch and G(z), G's through D on the same G(z)); then both updates.
  * @param real [R, batch, 2]: each run's real batch (runs of one seed get the same points).
  * @param noise draws [R, batch, latentSize] noise.
  * @param record also return the per-run costs and D's verdicts (a read-back; skip it on most steps).
@@ -183,28 +234,29 @@ export function trainStackedStep(
   const batch = real.shape[1];
   const kept: tf.Tensor[] = [];
   const values = tf.tidy((): tf.Tensor | undefined => {
-    const fakes = gan.generator.apply(noise(batch));
-    updateParts(
-      gan,
-      gan.discriminator,
-      (g) => g.discriminatorOptimizer,
-      () => {
-        const [r, f] = judge(gan, real, fakes);
-        if (record) kept.push(tf.keep(r), tf.keep(f));
-        return sumOverRuns(gan, (o, a, b) => o.discriminatorCost(a, b), r, f) as tf.Scalar;
-      },
-    );
-    const z = noise(batch);
-    updateParts(
-      gan,
-      gan.generator,
-      (g) => g.generatorOptimizer,
-      () => {
-        const f = gan.discriminator.apply(gan.generator.apply(z));
-        if (record) kept.push(tf.keep(f));
-        return sumOverRuns(gan, (o, a) => o.generatorCost(a), f) as tf.Scalar;
-      },
-    );
+    const first = noise(batch);
+    const dCost = (fakes: tf.Tensor3D) => () => {
+      const [r, f] = judge(gan, real, fakes);
+      if (record) kept.push(tf.keep(r), tf.keep(f));
+      return sumOverRuns(gan, (o, a, b) => o.discriminatorCost(a, b), r, f) as tf.Scalar;
+    };
+    const gCost = (z: tf.Tensor3D) => () => {
+      const f = gan.discriminator.apply(gan.generator.apply(z));
+      if (record) kept.push(tf.keep(f));
+      return sumOverRuns(gan, (o, a) => o.generatorCost(a), f) as tf.Scalar;
+    };
+    const pickD = (g: StackedGroup) => g.discriminatorOptimizer;
+    const pickG = (g: StackedGroup) => g.generatorOptimizer;
+    if (gan.updates.order === "simultaneous") {
+      const fakes = gan.generator.apply(first);
+      const dGrads = tf.variableGrads(dCost(fakes), gan.discriminator.variables).grads;
+      const gGrads = tf.variableGrads(gCost(first), gan.generator.variables).grads;
+      applyParts(gan, gan.discriminator, pickD, dGrads);
+      applyParts(gan, gan.generator, pickG, gGrads);
+    } else {
+      updateParts(gan, gan.discriminator, pickD, dCost(gan.generator.apply(first)));
+      updateParts(gan, gan.generator, pickG, gCost(noise(batch)));
+    }
     if (!record) return undefined;
     const [r, f, g] = kept;
     return tf.stack([
