@@ -15,7 +15,7 @@ def load_runner():
     return module
 
 
-# The rule of src/lib/settings.ts: set, non-empty and not "0".
+# The rule of src/lib/core/settings.ts: set, non-empty and not "0".
 TABLE = [(None, False), ("", False), ("0", False), ("1", True), ("yes", True), ("00", True), (" ", True)]
 
 

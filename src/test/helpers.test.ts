@@ -6,7 +6,14 @@ import { after, describe, it } from "node:test";
 
 import { tf } from "../lib/core/backend";
 import { deviation, digitsDrawn, mean, median } from "../lib/core/stats";
-import { verdict } from "../lib/measure/verdicts";
+import {
+  judgeRingClaim,
+  replicatedVerdict,
+  ringRunCollapsed,
+  ringRunLearned,
+  verdict,
+  type RingRunAtCheck,
+} from "../lib/measure/verdicts";
 import { buildMlpGenerator } from "../lib/nets/mlp";
 import { maxOutputGap } from "../lib/nets/summary";
 import { saveFigure } from "../lib/notebook/output";
@@ -103,5 +110,37 @@ describe("saveFigure and the default cache folder", () => {
   it("puts the caches in the project's data/ folder, wherever the kernel runs", () => {
     assert.ok(fs.existsSync(path.join(DEFAULT_CACHE_DIR, "README.md")), DEFAULT_CACHE_DIR);
     assert.equal(path.basename(DEFAULT_CACHE_DIR), "data");
+  });
+});
+
+describe("the ring claim's rule and replicated verdicts", () => {
+  const collapsedRun = { nearest: [990, 10, 0, 0, 0, 0, 0, 0], highQualityShare: 0.9 };
+  const learnedRun = { nearest: [125, 125, 125, 125, 125, 125, 125, 125], highQualityShare: 0.9 };
+  const blurryRun = { nearest: [125, 125, 125, 125, 125, 125, 125, 125], highQualityShare: 0.1 };
+  const fourOf = (run: RingRunAtCheck) => [run, run, run, run];
+
+  it("reads collapse from where the mass is and learning from mass and sharpness", () => {
+    assert.equal(ringRunCollapsed(collapsedRun), true);
+    assert.equal(ringRunLearned(collapsedRun), false);
+    assert.equal(ringRunCollapsed(learnedRun), false);
+    assert.equal(ringRunLearned(learnedRun), true);
+    assert.equal(ringRunCollapsed(blurryRun), false, "blurry is not collapsed");
+    assert.equal(ringRunLearned(blurryRun), false, "and has not learned the mixture");
+  });
+
+  it("judges one replication by the rule: reproduced, not reproduced, unclear", () => {
+    assert.equal(judgeRingClaim(fourOf(collapsedRun), fourOf(learnedRun)), "reproduced");
+    assert.equal(judgeRingClaim(fourOf(learnedRun), fourOf(learnedRun)), "not reproduced");
+    assert.equal(judgeRingClaim(fourOf(collapsedRun), fourOf(collapsedRun)), "not reproduced");
+    const half = [collapsedRun, collapsedRun, blurryRun, blurryRun];
+    assert.equal(judgeRingClaim(half, [learnedRun, learnedRun, blurryRun, blurryRun]), "unclear");
+    assert.throws(() => judgeRingClaim([], [learnedRun]), /runs of both objectives/);
+  });
+
+  it("publishes a verdict only when every replication gives it", () => {
+    assert.equal(replicatedVerdict(["reproduced", "reproduced"]), "reproduced");
+    assert.equal(replicatedVerdict(["reproduced", "not reproduced"]), "unclear");
+    assert.equal(replicatedVerdict(["not reproduced"]), "not reproduced");
+    assert.throws(() => replicatedVerdict([]), /at least one verdict/);
   });
 });

@@ -27,8 +27,21 @@ export interface BackgroundTraining {
   done: Promise<void>;
   /** One line per job: its name, the steps done of all, whether it waits, runs, is done or failed, and for how long. */
   status(): string[];
+  /** The same as numbers, e.g. for a progress line with an estimate of the time left. */
+  progress(): JobProgress[];
   /** Stops every job that still runs or waits; `done` then rejects. */
   stop(): void;
+}
+
+/** Where one background job stands. */
+export interface JobProgress {
+  name: string;
+  /** Steps done (reported every PROGRESS_EVERY steps) of `totalSteps`. */
+  steps: number;
+  totalSteps: number;
+  phase: JobPhase;
+  /** Seconds it has run so far, or took. */
+  seconds: number;
 }
 
 export interface BackgroundTrainingArgs {
@@ -39,7 +52,7 @@ export interface BackgroundTrainingArgs {
 const PROGRESS_EVERY = 25;
 const JOBS_VARIABLE = "GAN_KIT_JOBS";
 
-type Phase = "waiting" | "running" | "done" | "failed" | "not run";
+export type JobPhase = "waiting" | "running" | "done" | "failed" | "not run";
 
 /**
  * Starts `jobs` in `processes` child Node processes, each training with one TensorFlow thread and
@@ -63,7 +76,7 @@ export function startBackgroundTraining(
   const state = jobs.map((job) => ({
     job,
     steps: 0,
-    phase: "waiting" as Phase,
+    phase: "waiting" as JobPhase,
     seconds: 0,
     started: 0,
   }));
@@ -160,6 +173,14 @@ export function startBackgroundTraining(
   return {
     done,
     stop,
+    progress: () =>
+      state.map(({ job, steps, phase, seconds, started }) => ({
+        name: job.name,
+        steps,
+        totalSteps: stepsOf(job),
+        phase,
+        seconds: phase === "running" ? (Date.now() - started) / 1000 : seconds,
+      })),
     status: () =>
       state.map(({ job, steps, phase, seconds, started }) => {
         const time =

@@ -1,5 +1,8 @@
 // A verdict on a claim, from rules written before the runs they judge: "reproduced" when the
-// rule for yes holds, "not reproduced" when the rule for no holds, else "unclear".
+// rule for yes holds, "not reproduced" when the rule for no holds, else "unclear"; a verdict on
+// replications (fresh seeds) stands only when they agree; the rule for the LSGAN paper's ring claim.
+import { digitsDrawn } from "../core/stats";
+import { checkRingCollapse } from "./failures";
 
 /** What a rule-based comparison concludes about a claim. */
 export type Verdict = "reproduced" | "not reproduced" | "unclear";
@@ -14,4 +17,70 @@ export function verdict(yes: boolean, no: boolean): Verdict {
       `verdict needs two booleans, got ${JSON.stringify(yes)} and ${JSON.stringify(no)}`,
     );
   return yes ? "reproduced" : no ? "not reproduced" : "unclear";
+}
+
+/**
+ * A verdict decided on several replications (the same experiment on fresh seeds): theirs when
+ * they all agree, else "unclear" (a verdict that a fresh set of seeds overturns is not one).
+ */
+export function replicatedVerdict(verdicts: readonly Verdict[]): Verdict {
+  if (verdicts.length === 0) throw new Error("replicatedVerdict needs at least one verdict");
+  return verdicts.every((v) => v === verdicts[0]) ? verdicts[0] : "unclear";
+}
+
+/** One ring run at the check a verdict reads: samples nearest each mode, and the 3σ share. */
+export interface RingRunAtCheck {
+  /** Samples nearest each mode, whatever their distance (where the mass went). */
+  nearest: ArrayLike<number>;
+  /** Share of the samples within 3σ of a mode (how sharp they are). */
+  highQualityShare: number;
+}
+
+/**
+ * The rule for the LSGAN paper's ring claim ("the regular GAN collapses onto a few modes; LSGAN
+ * learns the mixture"), written before the record it judges. Two measures, each saying one thing:
+ * where the mass is (modes holding ≥ 2 % of the samples by nearest mode: collapse) and how sharp
+ * (the 3σ share). A run has **collapsed** when `checkRingCollapse` fires on its nearest-mode
+ * counts (fewer than 4 modes hold 2 %, or one holds more than half); it has **learned the
+ * mixture** when every mode holds 2 % and at least `sharpAtLeast` of its samples lie within 3σ.
+ */
+export const RING_CLAIM_RULE = {
+  /** Share of the runs that "most" means (3 of 4). */
+  most: 0.75,
+  /** Share of the runs that "few" means (1 of 4). */
+  few: 0.25,
+  /** 3σ share a run needs to have learned the mixture (real samples: about 0.99). */
+  sharpAtLeast: 0.5,
+} as const;
+
+/** Whether a ring run has collapsed at a check (the collapse flag's rule, on nearest-mode mass). */
+export function ringRunCollapsed(run: RingRunAtCheck): boolean {
+  return checkRingCollapse(run.nearest, 0) !== null;
+}
+
+/** Whether a ring run has learned the mixture at a check: every mode holds 2 %, and it is sharp. */
+export function ringRunLearned(run: RingRunAtCheck): boolean {
+  const modes = Array.from(run.nearest).length;
+  return digitsDrawn(run.nearest) === modes && run.highQualityShare >= RING_CLAIM_RULE.sharpAtLeast;
+}
+
+/**
+ * One replication's verdict on the ring claim, from each objective's runs at the final check:
+ * **reproduced** when most GAN runs collapsed and most LSGAN runs learned the mixture; **not
+ * reproduced** when few GAN runs collapsed, or LSGAN runs collapsed at least as often; else
+ * **unclear**.
+ */
+export function judgeRingClaim(gan: RingRunAtCheck[], lsgan: RingRunAtCheck[]): Verdict {
+  if (gan.length === 0 || lsgan.length === 0)
+    throw new Error(
+      `judgeRingClaim needs runs of both objectives, got ${gan.length} and ${lsgan.length}`,
+    );
+  const share = (runs: RingRunAtCheck[], test: (r: RingRunAtCheck) => boolean) =>
+    runs.filter(test).length / runs.length;
+  const { most, few } = RING_CLAIM_RULE;
+  const ganCollapsed = share(gan, ringRunCollapsed);
+  return verdict(
+    ganCollapsed >= most && share(lsgan, ringRunLearned) >= most,
+    ganCollapsed <= few || share(lsgan, ringRunCollapsed) >= ganCollapsed,
+  );
 }

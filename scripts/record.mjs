@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+// `npm run record -- <name>`: one recorded experiment (gan-kit's RECORDS), trained in background
+// processes that keep checkpoints, then written to records/<name>.json. Killed and run again, it
+// goes on from each replication's last checkpoint (in data/, beside the cache entry); the record is
+// written whole or not at all. Options: --cache DIR (checkpoints and results; default data/),
+// --out FILE (default records/<name>.json), --every SECONDS (progress lines; default 30).
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const require = createRequire(import.meta.url);
+const kit = require("gan-kit");
+const { RECORDS, recordJobs, makeRingRecord } = require("gan-kit/dist/lib/experiments/records.js");
+const { ringCodeVersion } = require("gan-kit/dist/lib/experiments/ringexperiment.js");
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+}
+
+/** The CPU's model, its widest vector extension, and whether oneDNN was held to a lower one. */
+function machine() {
+  const info = fs.existsSync("/proc/cpuinfo") ? fs.readFileSync("/proc/cpuinfo", "utf8") : "";
+  const flags = (info.match(/^flags\s*:(.*)$/m)?.[1] ?? "").split(/\s+/);
+  return {
+    cpu: os.cpus()[0]?.model ?? "?",
+    simd: flags.includes("avx512f") ? "AVX-512" : flags.includes("avx2") ? "AVX2" : "no AVX2",
+    cores: os.cpus().length,
+    memoryGib: Math.round(os.totalmem() / 2 ** 30),
+    onednnMaxCpuIsa: process.env.ONEDNN_MAX_CPU_ISA ?? null,
+  };
+}
+
+function gitState() {
+  const git = (...args) => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
+  try {
+    return { commit: git("rev-parse", "HEAD"), uncommitted: git("status", "--porcelain") !== "" };
+  } catch {
+    return { commit: "unknown", uncommitted: true };
+  }
+}
+
+const minutes = (s) => `${Math.floor(s / 60)} min ${String(Math.round(s % 60)).padStart(2, "0")} s`;
+
+async function main() {
+  const name = process.argv[2];
+  const spec = RECORDS[name];
+  if (spec === undefined)
+    throw new Error(
+      `no recorded experiment ${JSON.stringify(name)}; use one of ${Object.keys(RECORDS).join(", ")}`,
+    );
+  const cacheDir = option("cache", undefined);
+  const out = path.resolve(option("out", path.join(root, "records", `${name}.json`)));
+  const every = Number(option("every", "30"));
+  await kit.backendReady();
+  const jobs = recordJobs(spec, cacheDir);
+  const started = Date.now();
+  console.log(
+    `[record] ${name}: ${spec.description}; ${jobs.length} replications of ` +
+      `${spec.seeds} seeds × ${spec.groups.length} objectives, ${spec.settings.steps} steps each`,
+  );
+  const background = kit.startBackgroundTraining(jobs, { processes: Math.min(2, jobs.length) });
+  let first = null; // steps done at the first report of this command (a resumed run starts late)
+  const report = () => {
+    const progress = background.progress();
+    const done = progress.reduce((a, p) => a + p.steps, 0);
+    const total = progress.reduce((a, p) => a + p.totalSteps, 0);
+    const elapsed = (Date.now() - started) / 1000;
+    if (first === null && done > 0) first = { done, elapsed };
+    const rate =
+      first === null || elapsed <= first.elapsed
+        ? 0
+        : (done - first.done) / (elapsed - first.elapsed);
+    const eta = rate > 0 ? `, about ${minutes((total - done) / rate)} left` : "";
+    const each = progress.map((p) => `${p.name} ${p.steps}/${p.totalSteps} ${p.phase}`).join(", ");
+    console.log(
+      `[record] ${minutes(elapsed)}: ${each} (${((100 * done) / total).toFixed(0)} %${eta})`,
+    );
+  };
+  const timer = setInterval(report, every * 1000);
+  try {
+    await background.done;
+  } finally {
+    clearInterval(timer);
+  }
+  report();
+  const experiments = [];
+  for (const job of jobs) experiments.push(await kit.runRingJob(job)); // from the cache now
+  const record = makeRingRecord(spec, experiments, {
+    date: new Date().toISOString().slice(0, 10),
+    seconds: (Date.now() - started) / 1000,
+    machine: machine(),
+    code: { ...gitState(), ringCodeVersion: ringCodeVersion(), tfjs: kit.tf.version.tfjs },
+    command: `npm run record -- ${process.argv.slice(2).join(" ")}`,
+  });
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const partial = `${out}.partial-${process.pid}`;
+  fs.writeFileSync(partial, `${JSON.stringify(record)}\n`);
+  fs.renameSync(partial, out);
+  console.log(
+    `[record] ${name} written to ${path.relative(root, out)} after ${minutes(record.seconds)}`,
+  );
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
