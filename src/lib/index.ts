@@ -212,7 +212,17 @@ export {
   type FailureFlag,
   type FailureRules,
 } from "./measure/failures";
-export { verdict, type Verdict } from "./measure/verdicts";
+export {
+  judgeRingClaim,
+  replicatedVerdict,
+  RING_CLAIM_RULE,
+  ringRunCollapsed,
+  ringRunLearned,
+  verdict,
+  type RingRunAtCheck,
+  type Verdict,
+} from "./measure/verdicts";
+export { digitFeatures, frechetDigitDistance, frechetDistance } from "./measure/frechet";
 
 // theory/: float64 densities, the LSGAN identities, likelihoods.
 export {
