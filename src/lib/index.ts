@@ -1,17 +1,16 @@
 // gan-kit: the helper package of the GAN Step by Step notebooks, its one door. The names are
 // grouped by the folder they live in, lowest layer first; each folder imports only from folders
-// above it in this list. What only the helper's own modules use stays unexported here.
+// listed before it. What only the helper's own modules use stays unexported here.
 
 // core/: the engine: backend, TensorFlow ops by name, seeded randomness, quick mode.
 export { backendReady, tf, type BackendReport } from "./core/backend";
 export { createRandom, createSeedSequence, type Random } from "./core/random";
-export { deviation, digitsDrawn, mean, median } from "./core/stats";
+export { digitsDrawn, mean, median } from "./core/stats";
 export { chooseSettings, isQuickMode } from "./core/settings";
 
 // store/: files and the training cache.
-export { encodePng, loadModelFiles, saveFile, saveModelFiles } from "./store/files";
+export { encodePng, loadModelFiles, saveModelFiles } from "./store/files";
 export {
-  DEFAULT_CACHE_DIR,
   loadOrTrainGenerator,
   trainingCachePath,
   trainingCodeVersion,
@@ -147,7 +146,7 @@ export {
   type StepMetrics,
   type TrainGanArgs,
 } from "./train/steps";
-export { runSteps, TrainingStopped, type RunStepsArgs, type StepGate } from "./train/loop";
+export { TrainingStopped } from "./train/loop";
 export {
   createNoiseSampler,
   createPortableNoiseSampler,
@@ -246,12 +245,7 @@ export { binomialPmf, entropy, klDivergence, meanLogLikelihood } from "./theory/
 export { blockMeans, linesFigure, lossFigure, roundForDisplay, type Figure } from "./figures/plots";
 export type { LinesFigureArgs, Series } from "./figures/plots";
 export { renderProgressGif, renderSampleGrid, type SampleGridArgs } from "./figures/grids";
-export {
-  figureBrowserLaunches,
-  findChromium,
-  renderFigurePng,
-  startFigureRenderer,
-} from "./figures/chromium";
+export { figureBrowserLaunches, findChromium, renderFigurePng } from "./figures/chromium";
 export { renderRingGif, type RingGifArgs } from "./figures/ringpictures";
 
 // notebook/: a notebook's run in the kernel: outputs, reruns, leaks, the interrupt, live views.
@@ -281,7 +275,12 @@ export {
 } from "./notebook/live";
 
 // experiments/: trainings as data, run here or in background processes; notebook 07's experiment.
-export { runGanJob, type GanJob, type TrainedGanJob } from "./experiments/jobs";
+export {
+  runGanJob,
+  type CachedTraining,
+  type GanJob,
+  type TrainedGanJob,
+} from "./experiments/jobs";
 export { runRingJob, type RingJob, type RingJobGroup } from "./experiments/ringjob";
 export {
   startBackgroundTraining,
@@ -289,6 +288,7 @@ export {
   type BackgroundTrainingArgs,
   type TrainingJob,
 } from "./experiments/background";
+export { loadRingRecord, type RingRecord } from "./experiments/records";
 export {
   runRingExperiment,
   type RingCheck,
@@ -297,8 +297,3 @@ export {
   type RingRun,
   type RingSettings,
 } from "./experiments/ringexperiment";
-
-import type { CachedTraining as CachedResult } from "./store/cache";
-import type { StepMetrics as GanStep } from "./train/steps";
-/** A cached training's result: by default a GAN's, whose history holds every step's StepMetrics. */
-export type CachedTraining<T = GanStep> = CachedResult<T>;

@@ -18,6 +18,7 @@ import { buildMlpGenerator } from "../lib/nets/mlp";
 import { maxOutputGap } from "../lib/nets/summary";
 import { saveFigure } from "../lib/notebook/output";
 import { DEFAULT_CACHE_DIR } from "../lib/store/cache";
+import { loadRingRecord, RECORDS_DIR } from "../lib/experiments/records";
 
 describe("stats", () => {
   it("mean, median (odd and even counts) and deviation, against hand computations", () => {
@@ -142,5 +143,24 @@ describe("the ring claim's rule and replicated verdicts", () => {
     assert.equal(replicatedVerdict(["reproduced", "not reproduced"]), "unclear");
     assert.equal(replicatedVerdict(["not reproduced"]), "not reproduced");
     assert.throws(() => replicatedVerdict([]), /at least one verdict/);
+  });
+});
+
+describe("loadRingRecord", () => {
+  it("reads a committed record by name, and names the command that makes a missing one", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gan-kit-records-"));
+    try {
+      fs.writeFileSync(
+        path.join(dir, "x.json"),
+        JSON.stringify({ spec: { name: "x" }, replications: [] }),
+      );
+      assert.deepEqual(loadRingRecord("x", dir).replications, []);
+      assert.throws(() => loadRingRecord("y", dir), /make it with `npm run record -- y`/);
+      fs.writeFileSync(path.join(dir, "z.json"), JSON.stringify({ spec: { name: "x" } }));
+      assert.throws(() => loadRingRecord("z", dir), /holds the record of "x", not of z/);
+      assert.equal(path.basename(RECORDS_DIR), "records");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

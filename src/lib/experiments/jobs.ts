@@ -3,7 +3,7 @@
 // training cache. (A ring experiment as data: ringjob.ts.)
 import { createWeightAverage } from "../train/averaging";
 import { tf } from "../core/backend";
-import { loadOrTrainGenerator, type CachedTraining } from "../store/cache";
+import { loadOrTrainGenerator, type CachedTraining as CachedResult } from "../store/cache";
 import { assertInteger } from "../core/checks";
 import { createBatchStream, loadMnist, type ImageLayout } from "../data/mnist";
 import { buildModel, type ModelSpec } from "../nets/specs";
@@ -12,6 +12,9 @@ import { createGan, disposeOptimizers, type CreateGanArgs } from "../train/gan";
 import { createObjective, type ObjectiveSpec } from "../train/losses";
 import { trainGan, type StepMetrics } from "../train/steps";
 import { createTwoDigitStream } from "../data/twodigits";
+
+/** A cached training's result: by default a GAN's, whose history holds every step's StepMetrics. */
+export type CachedTraining<T = StepMetrics> = CachedResult<T>;
 
 /** One GAN training, all of it data: networks, game, data, batches, length, weight average. */
 export interface GanJob {
@@ -37,7 +40,7 @@ export interface GanJob {
 }
 
 /** A finished job: its networks (with the cached or trained weights) and its record. */
-export interface TrainedGanJob extends CachedTraining<StepMetrics> {
+export interface TrainedGanJob extends CachedTraining {
   generator: tf.LayersModel;
   discriminator: tf.LayersModel;
   /** The averaged generator, when the job keeps one. */

@@ -2,6 +2,9 @@
 // (`npm run record -- <name>`), in background processes that keep checkpoints, and leaves a
 // committed JSON record that the notebook loads and judges. This module holds the experiments as
 // data (RECORDS), the jobs they train, and the record they leave.
+import fs from "node:fs";
+import path from "node:path";
+
 import { AUTHORS_RING, type RingMixtureArgs } from "../data/ring";
 import type { ModelSpec } from "../nets/specs";
 import { LEAST_SQUARES, NON_SATURATING } from "../train/losses";
@@ -189,4 +192,23 @@ export function makeRingRecord(
       })),
     })),
   };
+}
+
+/** The project's records/ folder (beside notebooks/; this module is src/dist/lib/experiments/). */
+export const RECORDS_DIR = path.resolve(__dirname, "..", "..", "..", "..", "records");
+
+/**
+ * The committed record `<folder>/<name>.json` that `npm run record -- <name>` wrote; a clear error
+ * naming the command when it is missing.
+ */
+export function loadRingRecord(name: string, folder: string = RECORDS_DIR): RingRecord {
+  const file = path.join(folder, `${name}.json`);
+  if (!fs.existsSync(file))
+    throw new Error(`no record ${file}: make it with \`npm run record -- ${name}\``);
+  const record = JSON.parse(fs.readFileSync(file, "utf8")) as RingRecord;
+  if (record.spec?.name !== name)
+    throw new Error(
+      `${file} holds the record of ${JSON.stringify(record.spec?.name)}, not of ${name}`,
+    );
+  return record;
 }
