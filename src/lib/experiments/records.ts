@@ -49,7 +49,7 @@ const orthogonal = { kind: "orthogonal" as const, gain: 1.4 };
  * The LSGAN authors' ring protocol (their stability_comparison/mixture_gaussian code): MLPs of two
  * tanh layers of 128, orthogonal ×1.4 initialisation, z of 256, batch 512, Adam β₁ 0.5 with step
  * 1e-3 for G and 1e-4 for D, both players updated from the same state on the same noise batch,
- * 8 modes on the unit circle with σ 0.01 (one drawn twice as often), 25,000 steps; scored every
+ * 8 modes on the unit circle with σ 0.01 (one drawn twice as often), 35,000 steps; scored every
  * 2,500 steps on 2,500 samples. 4 seeds per objective, in two replications.
  */
 export const AUTHORS_PROTOCOL: RingRecordSpec = {
@@ -73,7 +73,7 @@ export const AUTHORS_PROTOCOL: RingRecordSpec = {
   groups: [authorsGroup("GAN", NON_SATURATING), authorsGroup("LSGAN", LEAST_SQUARES)],
   updates: SIMULTANEOUS_UPDATES,
   settings: {
-    steps: 25000,
+    steps: 35000,
     batchSize: 512,
     latentSize: 256,
     seed: 1,
@@ -84,7 +84,7 @@ export const AUTHORS_PROTOCOL: RingRecordSpec = {
   seeds: 4,
   replications: [1, 1001],
   checkpointEvery: 2500,
-  pointsAt: [15000, 25000],
+  pointsAt: [15000, 35000],
 };
 
 /** The same experiment shrunk to seconds, for the record command's own tests. */
