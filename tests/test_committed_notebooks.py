@@ -60,3 +60,27 @@ def test_code_cells_are_short_and_narrow(path):
         if index > 0 and nb["cells"][index - 1]["cell_type"] != "markdown" and index > 2:
             problems.append(f"cell {index} follows another code cell without a sentence: {first}")
     assert not problems, "\n".join(problems)
+
+
+# A math span: $$…$$ or $…$ (not an escaped dollar).
+MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$", re.S)
+
+
+def doubled_backslashes_in_math(markdown):
+    """The math spans of `markdown` holding `\\\\` right before a letter or `,|`: a command written
+    with its backslash doubled, which KaTeX and MathJax read as a line break and then plain text."""
+    spans = [m.group(1) or m.group(2) for m in MATH.finditer(markdown)]
+    return [s for s in spans if re.search(r"\\\\[A-Za-z,|]", s)]
+
+
+def test_the_math_check_catches_a_doubled_backslash():
+    assert doubled_backslashes_in_math(r"the $\\chi^2$ term") == [r"\\chi^2"]
+    assert doubled_backslashes_in_math(r"$$a \\ b$$ and $\chi^2$ and \$5\$") == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_markdown_math_has_no_doubled_backslashes(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    found = [(i, span[:80]) for i, cell in enumerate(nb["cells"]) if cell["cell_type"] == "markdown"
+             for span in doubled_backslashes_in_math("".join(cell["source"]))]
+    assert found == [], f"math with a doubled backslash (cell, span): {found}"
