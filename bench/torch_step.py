@@ -35,7 +35,7 @@ def mlp():
 
 
 def dcgan():
-    """The seed DCGAN: dense + transposed-conv G with BatchNorm, conv D; uniform noise; batch 64."""
+    """The source DCGAN: dense + transposed-conv G with BatchNorm, conv D; uniform noise; batch 64."""
     g = nn.Sequential(
         nn.Linear(LATENT, 1024), nn.ReLU(), nn.BatchNorm1d(1024),
         nn.Linear(1024, 7 * 7 * 128), nn.ReLU(), nn.BatchNorm1d(7 * 7 * 128),

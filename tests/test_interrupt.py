@@ -90,7 +90,7 @@ def test_notebook_01_stops_at_a_step_and_a_rerun_continues(kernel):
 @pytest.mark.parametrize("notebook, marker, sample, result", [
     ("03b-conditional-gan-long-run.ipynb", "const longRun = await loadOrTrainGenerator(",
      "generateImages(generator, tf.zeros([2, settings.latentSize]) as tf.Tensor2D, [1, 2])", "longRun"),
-    ("06-dcgan.ipynb", 'const seedRun = await run("seed DCGAN"', "generateImages(seedG, fixedNoise)", "seedRun.result"),
+    ("06-dcgan.ipynb", 'const sourceRun = await run("source DCGAN"', "generateImages(sourceG, fixedNoise)", "sourceRun.result"),
 ])
 def test_cached_training_stops_with_one_line_and_a_rerun_starts_again(kernel, notebook, marker, sample, result):
     cell = prepare(kernel, notebook, marker)

@@ -8,7 +8,7 @@ import * as kit from "../lib";
 const lib = path.join(__dirname, "..", "lib", "index.js");
 
 /**
- * Two training steps of the seed DCGAN at batch 8 and one of a small conditional GAN (its label
+ * Two training steps of the source DCGAN at batch 8 and one of a small conditional GAN (its label
  * embedding needs the gradient of a lookup), with fixed seeds; returns their losses. The noise is
  * drawn by the portable sampler, the same numbers on every backend (native TensorFlow would
  * otherwise draw its own), so that the losses can be compared.
@@ -78,7 +78,7 @@ function runWith(backend: string): { stdout: string; losses: number[][]; name: s
 }
 
 describe("fallback backend", () => {
-  it("wasm trains the seed DCGAN and a conditional GAN (conv filter and embedding gradients included), with losses close to native TensorFlow's", () => {
+  it("wasm trains the source DCGAN and a conditional GAN (conv filter and embedding gradients included), with losses close to native TensorFlow's", () => {
     const native = twoSteps(kit);
     const wasm = runWith("wasm");
     assert.equal(wasm.name, "wasm");

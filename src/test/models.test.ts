@@ -175,7 +175,7 @@ describe("MLP options (notebook 07)", () => {
   });
 });
 
-describe("conv models (the seed DCGAN)", () => {
+describe("conv models (the source DCGAN)", () => {
   it("the generator maps [batch, 96] to [batch, 28, 28, 1] in (−1, 1)", async () => {
     const { buildConvGenerator } = await import("../lib");
     const g = buildConvGenerator({ latentSize: 96, seed: 1 });

@@ -184,9 +184,9 @@ export function buildConditionalMlpGenerator(args: ConditionalMlpGeneratorArgs):
 export interface ConditionalMlpDiscriminatorArgs {
   /** Widths of the hidden layers, each followed by GELU; the seed uses [512, 256, 128, 64, 32]. */
   hiddenUnits: number[];
-  /** Spectrally normalise every dense layer after the first (as the seed does). */
+  /** Spectrally normalise every dense layer after the first (as the source post does). */
   spectralNorm?: boolean;
-  /** Activation after each hidden layer: "gelu" (the seed's) or "leakyRelu" (slope 0.2). */
+  /** Activation after each hidden layer: "gelu" (the source post's) or "leakyRelu" (slope 0.2). */
   activation?: "gelu" | "leakyRelu";
   numClasses?: number;
   labelSize?: number;

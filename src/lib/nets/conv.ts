@@ -1,17 +1,17 @@
-// Convolutional generators and discriminators: the seed's DCGAN and the DCGAN paper's guidelines (notebook 06).
+// Convolutional generators and discriminators: the source post's DCGAN and the DCGAN paper's guidelines (notebook 06).
 import { tf } from "../core/backend";
 import { assertFinite, assertInteger } from "../core/checks";
 import { createSeedSequence } from "../core/random";
 import { batchNormalization } from "./batchnorm";
 
 export interface ConvGeneratorArgs {
-  /** Size of the noise vector z (96 in the seed DCGAN). */
+  /** Size of the noise vector z (96 in the source DCGAN). */
   latentSize: number;
   seed: number;
 }
 
 /**
- * The DCGAN-style generator of the seed post: z [batch, latentSize] → dense 1024 + ReLU + BN →
+ * The DCGAN-style generator of the source post: z [batch, latentSize] → dense 1024 + ReLU + BN →
  * dense 7·7·128 + ReLU + BN → reshape [7, 7, 128] → 4×4 stride-2 transposed conv to 64 channels
  * + ReLU + BN → 4×4 stride-2 transposed conv to 1 channel + tanh → images [batch, 28, 28, 1].
  */
@@ -63,13 +63,13 @@ export function buildConvGenerator({ latentSize, seed }: ConvGeneratorArgs): tf.
 }
 
 export interface ConvDiscriminatorArgs {
-  /** Slope of LeakyReLU for negative inputs (0.01 in the seed DCGAN). */
+  /** Slope of LeakyReLU for negative inputs (0.01 in the source DCGAN). */
   leakyAlpha: number;
   seed: number;
 }
 
 /**
- * The seed post's convolutional discriminator: images [batch, 28, 28, 1] → 5×5 conv to 32
+ * The source post's convolutional discriminator: images [batch, 28, 28, 1] → 5×5 conv to 32
  * channels + LeakyReLU → 2×2 max-pool → 5×5 conv to 64 + LeakyReLU → 2×2 max-pool → flatten
  * (4·4·64 = 1024) → dense 1024 + LeakyReLU → dense 1: one logit per image, [batch, 1].
  */

@@ -1,6 +1,6 @@
 // Making a GAN: two networks, one optimiser each, and the game they play; and how D's cost is
 // minimised in a step, as data. The usual way is one optimiser step on J(D) = (its part on real
-// data) + (its part on fakes); seed post 000 of the series could train its LSGAN only with two
+// data) + (its part on fakes); source post 000 of the series could train its LSGAN only with two
 // steps, the real part and the fake part, each with an Adam of its own. Both are values here
 // (notebook 08 compares them), not flags of the step.
 import { tf } from "../core/backend";
