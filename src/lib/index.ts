@@ -178,6 +178,7 @@ export {
 // measure/: the digit classifier and what it reads, ring coverage, failure flags, verdicts.
 export {
   classifyDigits,
+  loadHeldOutDigits,
   loadOrTrainDigitClassifier,
   type DigitClassifier,
   type DigitClassifierArgs,

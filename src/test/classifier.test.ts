@@ -4,7 +4,14 @@ import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 
-import { classifyDigits, loadMnist, loadOrTrainDigitClassifier, tf } from "../lib";
+import {
+  classifyDigits,
+  loadHeldOutDigits,
+  loadMnist,
+  loadOrTrainDigitClassifier,
+  tf,
+} from "../lib";
+import { classifierAccuracy } from "../lib/measure/classifier";
 
 describe("digit classifier", () => {
   // Each test caches in a folder of its own, so none depends on what another trained before it.
@@ -51,6 +58,26 @@ describe("digit classifier", () => {
     const again = await loadOrTrainDigitClassifier({ cacheDir, ...cheap });
     assert.equal(again.fromCache, true);
     [first.model, other.model, again.model].forEach((model) => model.dispose());
+  });
+
+  it("loadHeldOutDigits gives the digits its accuracy was measured on, and keeps no tensor", async () => {
+    const trained = await loadOrTrainDigitClassifier({ cacheDir: freshCacheDir(), ...cheap });
+    const before = tf.memory().numTensors;
+    const heldOut = loadHeldOutDigits({ testDigits: cheap.testDigits });
+    assert.deepEqual(heldOut.shape, [cheap.testDigits, 28, 28, 1]);
+    const all = loadMnist({ layout: "image", seed: 1 });
+    const labels = all.labels.slice([all.count - cheap.testDigits]);
+    // The same digits in the same order: the accuracy measured at training, to the last bit.
+    assert.equal(classifierAccuracy(trained.model, heldOut, labels), trained.testAccuracy);
+    const [firstImages, first] = [
+      all.images.slice([0], [cheap.testDigits]),
+      all.labels.slice([0], [cheap.testDigits]),
+    ]; // the training digits, which it reads better
+    assert.notEqual(classifierAccuracy(trained.model, firstImages, first), trained.testAccuracy);
+    tf.dispose([heldOut, all.images, all.labels, labels, firstImages, first]);
+    assert.equal(tf.memory().numTensors, before);
+    trained.model.dispose();
+    assert.throws(() => loadHeldOutDigits({ testDigits: 0.5 }), /testDigits must be an integer/);
   });
 
   it("rejects bad settings, naming them", async () => {

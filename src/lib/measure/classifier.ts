@@ -98,6 +98,33 @@ export function classifyDigits(model: tf.LayersModel, images: tf.Tensor): tf.Ten
 /** Where the classifier's code starts (see store/codeversion.ts). */
 export const CLASSIFIER_ENTRIES: readonly string[] = ["measure/classifier.js"];
 
+/** The classifier's defaults (its cache key holds them, so changing one retrains it). */
+const CLASSIFIER_DEFAULTS = {
+  testDigits: 2000,
+  epochs: 6,
+  batchSize: 64,
+  learningRate: 1e-3,
+  seed: 1,
+};
+
+/**
+ * The real digits the classifier holds out from training (the last `testDigits` of the embedded
+ * digits shuffled by its seed): [testDigits, 28, 28, 1] in [−1, 1], the reference a Fréchet
+ * distance compares generated digits with. The caller disposes it.
+ */
+export function loadHeldOutDigits(
+  args: Pick<DigitClassifierArgs, "testDigits" | "seed"> = {},
+): tf.Tensor4D {
+  const { testDigits, seed } = { ...CLASSIFIER_DEFAULTS, ...args };
+  assertInteger("testDigits", testDigits);
+  const data = loadMnist({ layout: "image", seed });
+  try {
+    return data.images.slice([data.count - testDigits], [testDigits]) as tf.Tensor4D;
+  } finally {
+    tf.dispose([data.images, data.labels]);
+  }
+}
+
 /**
  * Returns the digit classifier for these settings: loaded from `cacheDir` when it was trained
  * before, otherwise trained on the embedded digits (all but `testDigits`, with seeded batches),
@@ -107,11 +134,7 @@ export async function loadOrTrainDigitClassifier(
   args: DigitClassifierArgs = {},
 ): Promise<DigitClassifier> {
   const settings = {
-    testDigits: 2000,
-    epochs: 6,
-    batchSize: 64,
-    learningRate: 1e-3,
-    seed: 1,
+    ...CLASSIFIER_DEFAULTS,
     ...args,
     cacheDir: undefined,
   };
