@@ -122,7 +122,9 @@ def record_timings(path: pathlib.Path, rows, mode: str, caches_empty: bool, setu
     record = {
         "date": datetime.date.today().isoformat(),
         "machine": {"cores": os.cpu_count(), "cpu": cpu_model(),
-                    "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)},
+                    "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
+                    # Set, it holds oneDNN's kernels to a lower class (AVX2 on an AVX-512 machine).
+                    "onednn_max_cpu_isa": os.environ.get("ONEDNN_MAX_CPU_ISA")},
         "settings": mode,
         "backend": os.environ.get("GAN_BACKEND", "") or "best available (native TensorFlow)",
         "caches_empty_at_start": caches_empty,

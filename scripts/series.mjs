@@ -43,7 +43,9 @@ export function seriesTable(record) {
     ? "empty caches (no trained model in `data/`)"
     : "caches in `data/` present (trainings loaded, not run)";
   return [
-    `Measured ${record.date} on ${record.machine.cores} cores (${record.machine.cpu}), ${record.machine.memory_gib} GiB, ` +
+    `Measured ${record.date} on ${record.machine.cores} cores (${record.machine.cpu}` +
+      `${record.machine.onednn_max_cpu_isa ? `, oneDNN held to ${record.machine.onednn_max_cpu_isa}` : ""}), ` +
+      `${record.machine.memory_gib} GiB, ` +
       `${record.settings} settings, ${caches}; from [bench/series.json](bench/series.json).`,
     "",
     ...lines,

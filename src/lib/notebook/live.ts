@@ -195,9 +195,10 @@ export function lastLiveTraining(): LiveTraining | null {
  * `trainGan` with a live view in the cell's output: every `every` steps the progress line, the
  * loss curves and a grid of `drawSamples()` are redrawn in place. What it draws is disposed as
  * soon as it is shown. The kernel's interrupt (JupyterLab's stop button) stops it at the next
- * step boundary, within about a tenth of a second: it then throws `TrainingStopped` ("stopped at
- * step 1,240 of 8,000: …"), the networks keep the weights of the last step, and its history stays
- * in `lastLiveTraining()`. Returns every step's metrics.
+ * step boundary, or between the hook and the live update that follow a step (a stop asked during
+ * a step skips that step's `onStep`): it then throws `TrainingStopped` ("stopped at step 1,240 of
+ * 8,000: …"), the networks keep the weights of the last step, which is the last in the history
+ * that stays in `lastLiveTraining()`. Returns every step's metrics.
  */
 export async function trainGanLive(args: TrainGanLiveArgs): Promise<StepMetrics[]> {
   const { gan, batches, steps, firstStep = 1, onStep, title, every, drawSamples, grid } = args;
@@ -235,18 +236,31 @@ export async function trainGanLive(args: TrainGanLiveArgs): Promise<StepMetrics[
       [checkDWinning, checkNoProgress].forEach((rule) => flag(rule(history, failureRules)));
     live.update(history, drawGrid(), training.flags.map(formatFlag));
   };
+  // The interrupt is looked for before every step and again before each piece of work after it
+  // (the caller's hook, e.g. a checkpoint's scoring; the live update): a stop asked during one
+  // piece skips the rest, so a stop lands within the longest single piece, not a step's sum. The
+  // stopped view keeps the last grid it showed rather than drawing a new one.
+  const gate = listenForInterrupt();
+  const stopAsked = async () => {
+    await gate.pause();
+    return gate.requested;
+  };
   try {
     await runSteps({
       steps,
       firstStep,
-      step: (step): StepMetrics => ({ step, ...trainStep(gan, batches) }),
-      onStep: (metrics, step) => {
+      step: (step): StepMetrics => {
+        const metrics = { step, ...trainStep(gan, batches) };
         history.push(metrics);
-        onStep?.(metrics);
-        if ((step - firstStep + 1) % every === 0) update();
+        return metrics;
       },
-      gate: listenForInterrupt(),
-      onStop: () => live.finish(history, drawGrid(), "stopped"),
+      onStep: async (metrics, step) => {
+        if (await stopAsked()) return;
+        onStep?.(metrics);
+        if ((step - firstStep + 1) % every === 0 && !(await stopAsked())) update();
+      },
+      gate,
+      onStop: () => live.finish(history, undefined, "stopped"),
     });
   } finally {
     training.running = false;
