@@ -28,7 +28,7 @@ export const SUMMED_UPDATE: DiscriminatorUpdate = {
   steps: [["real", "fake"]],
 };
 
-/** Two optimiser steps, the real half then the fake half, each with its own optimiser (seed 000). */
+/** Two optimiser steps, the real half then the fake half, each with its own optimiser (source post 000 splits them without naming an order; this one is ours). */
 export const SEPARATE_UPDATES: DiscriminatorUpdate = {
   name: "two updates: real, then fake",
   steps: [["real"], ["fake"]],
