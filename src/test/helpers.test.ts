@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -111,6 +112,19 @@ describe("saveFigure and the default cache folder", () => {
   it("puts the caches in the project's data/ folder, wherever the kernel runs", () => {
     assert.ok(fs.existsSync(path.join(DEFAULT_CACHE_DIR, "README.md")), DEFAULT_CACHE_DIR);
     assert.equal(path.basename(DEFAULT_CACHE_DIR), "data");
+  });
+
+  it("moves them where GAN_CACHE_DIR says, resolved to an absolute path", () => {
+    const read = (value: string | undefined) => {
+      const env = { ...process.env };
+      if (value === undefined) delete env.GAN_CACHE_DIR;
+      else env.GAN_CACHE_DIR = value;
+      const script = `process.stdout.write(require(${JSON.stringify(require.resolve("../lib/store/cache"))}).DEFAULT_CACHE_DIR)`;
+      return execFileSync(process.execPath, ["-e", script], { env, encoding: "utf8" });
+    };
+    assert.equal(read("relative/caches"), path.resolve("relative/caches"));
+    assert.equal(read(undefined), DEFAULT_CACHE_DIR);
+    assert.equal(read(""), DEFAULT_CACHE_DIR);
   });
 });
 

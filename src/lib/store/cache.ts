@@ -39,11 +39,16 @@ export interface CachedTraining<T> {
   cachePath: string;
 }
 
+/** The environment variable that moves the caches' default folder (e.g. to a fresh, empty one). */
+export const CACHE_DIR_VARIABLE = "GAN_CACHE_DIR";
+
 /**
- * The project's data/ folder (beside notebooks/ and src/; this module is src/dist/lib/store/),
- * where the caches go unless a caller names another folder.
+ * Where the caches go unless a caller names another folder: `$GAN_CACHE_DIR` when set, else the
+ * project's data/ folder (beside notebooks/ and src/; this module is src/dist/lib/store/).
  */
-export const DEFAULT_CACHE_DIR = path.resolve(__dirname, "..", "..", "..", "..", "data");
+export const DEFAULT_CACHE_DIR = process.env[CACHE_DIR_VARIABLE]
+  ? path.resolve(process.env[CACHE_DIR_VARIABLE])
+  : path.resolve(__dirname, "..", "..", "..", "..", "data");
 
 /** JSON of `value` with every object's keys sorted: the same settings give the same text in any order. */
 function canonicalJson(value: unknown): string {
