@@ -2,7 +2,8 @@
 // `npm run series`: the main job, timed for the record. Times the set-up on its own, runs every
 // notebook at full settings (as `npm start` does), writes bench/series.json (seconds per notebook
 // and in all, date, machine, whether data/ was empty at the start) and regenerates the README's
-// main-job table from it. `npm run series -- --table-only` only regenerates the table.
+// main-job table from it (bench/series-avx2.json and its own table on the AVX2 class, or with
+// ONEDNN_MAX_CPU_ISA=AVX2). `npm run series -- --table-only` only regenerates the tables.
 //
 // For the figure the README promises, run it in a fresh clone with an empty data/.
 
@@ -12,10 +13,28 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const recordPath = path.join(root, "bench", "series.json");
 const readmePath = path.join(root, "README.md");
-const START = "<!-- series-table:start (generated from bench/series.json by npm run series) -->";
-const END = "<!-- series-table:end -->";
+
+/**
+ * Each CPU class keeps its own record and README table: AVX-512 in bench/series.json, AVX2 (a
+ * machine without AVX-512, or one whose oneDNN is held to AVX2 by ONEDNN_MAX_CPU_ISA) in
+ * bench/series-avx2.json.
+ */
+const CLASSES = {
+  avx512: { file: "series.json", block: "series-table" },
+  avx2: { file: "series-avx2.json", block: "series-avx2-table" },
+};
+function thisClass() {
+  const info = fs.existsSync("/proc/cpuinfo") ? fs.readFileSync("/proc/cpuinfo", "utf8") : "";
+  const flags = (info.match(/^flags\s*:(.*)$/m)?.[1] ?? "").split(/\s+/);
+  const held = (process.env.ONEDNN_MAX_CPU_ISA ?? "").toUpperCase();
+  return flags.includes("avx512f") && !["AVX2", "AVX", "SSE41"].includes(held) ? "avx512" : "avx2";
+}
+const recordOf = (cls) => path.join(root, "bench", CLASSES[cls].file);
+const markers = (cls) => [
+  `<!-- ${CLASSES[cls].block}:start (generated from bench/${CLASSES[cls].file} by npm run series) -->`,
+  `<!-- ${CLASSES[cls].block}:end -->`,
+];
 
 function runTimed(command, args) {
   const started = process.hrtime.bigint();
@@ -52,7 +71,9 @@ export function seriesTable(record) {
   ].join("\n");
 }
 
-function writeTable(record) {
+function writeTable(cls) {
+  const record = JSON.parse(fs.readFileSync(recordOf(cls), "utf8"));
+  const [START, END] = markers(cls);
   const readme = fs.readFileSync(readmePath, "utf8");
   const [start, end] = [readme.indexOf(START), readme.indexOf(END)];
   if (start < 0 || end < start) throw new Error(`README.md has no ${START} … ${END} block to fill`);
@@ -60,14 +81,16 @@ function writeTable(record) {
     readmePath,
     `${readme.slice(0, start + START.length)}\n${seriesTable(record)}\n${readme.slice(end)}`,
   );
-  console.log("[series] README.md: main-job table regenerated from bench/series.json");
+  console.log(`[series] README.md: main-job table regenerated from bench/${CLASSES[cls].file}`);
 }
 
 function main() {
   if (process.argv.includes("--table-only")) {
-    writeTable(JSON.parse(fs.readFileSync(recordPath, "utf8")));
+    Object.keys(CLASSES).forEach((cls) => fs.existsSync(recordOf(cls)) && writeTable(cls));
     return 0;
   }
+  const cls = thisClass();
+  const recordPath = recordOf(cls);
   const setup = runTimed(process.execPath, [path.join(root, "scripts", "setup.mjs")]);
   if (setup.status !== 0) return setup.status;
   console.log(`[series] set-up took ${setup.seconds.toFixed(1)} s`);
@@ -80,7 +103,7 @@ function main() {
     // e.g. `npm run series -- --in-place` also refreshes the committed notebooks
     ...process.argv.slice(2).filter((arg) => arg !== "--table-only"),
   ]);
-  if (fs.existsSync(recordPath)) writeTable(JSON.parse(fs.readFileSync(recordPath, "utf8")));
+  if (fs.existsSync(recordPath)) writeTable(cls);
   return job.status;
 }
 
