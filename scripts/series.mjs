@@ -45,7 +45,7 @@ function runTimed(command, args) {
 }
 
 /** The README's table of the main job, from a series record. */
-export function seriesTable(record) {
+export function seriesTable(record, file = "series.json") {
   const minutes = (s) =>
     `${Math.floor(s / 60)} min ${String(Math.round(s % 60)).padStart(2, "0")} s`;
   const lines = [
@@ -65,7 +65,7 @@ export function seriesTable(record) {
     `Measured ${record.date} on ${record.machine.cores} cores (${record.machine.cpu}` +
       `${record.machine.onednn_max_cpu_isa ? `, oneDNN held to ${record.machine.onednn_max_cpu_isa}` : ""}), ` +
       `${record.machine.memory_gib} GiB, ` +
-      `${record.settings} settings, ${caches}; from [bench/series.json](bench/series.json).`,
+      `${record.settings} settings, ${caches}; from [bench/${file}](bench/${file}).`,
     "",
     ...lines,
   ].join("\n");
@@ -79,7 +79,7 @@ function writeTable(cls) {
   if (start < 0 || end < start) throw new Error(`README.md has no ${START} … ${END} block to fill`);
   fs.writeFileSync(
     readmePath,
-    `${readme.slice(0, start + START.length)}\n${seriesTable(record)}\n${readme.slice(end)}`,
+    `${readme.slice(0, start + START.length)}\n${seriesTable(record, CLASSES[cls].file)}\n${readme.slice(end)}`,
   );
   console.log(`[series] README.md: main-job table regenerated from bench/${CLASSES[cls].file}`);
 }
