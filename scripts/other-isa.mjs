@@ -9,13 +9,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-const flags = fs.existsSync("/proc/cpuinfo")
-  ? (fs.readFileSync("/proc/cpuinfo", "utf8").match(/^flags\s*:(.*)$/m)?.[1] ?? "").split(/\s+/)
-  : [];
-const isa = flags.includes("avx512f") ? "AVX2" : "AVX";
-console.log(
-  `[other-isa] ONEDNN_MAX_CPU_ISA=${isa} (this machine: ${flags.includes("avx512f") ? "AVX-512" : flags.includes("avx2") ? "AVX2" : "no AVX2"})`,
-);
+import { simdClass } from "./cpu.mjs";
+
+const simd = simdClass();
+const isa = simd === "AVX-512" ? "AVX2" : "AVX";
+console.log(`[other-isa] ONEDNN_MAX_CPU_ISA=${isa} (this machine: ${simd})`);
 // Fresh, empty caches (GAN_CACHE_DIR), so that every training and the classifier run on this path
 // instead of loading what the machine's own path trained; removed afterwards.
 const caches = fs.mkdtempSync(path.join(os.tmpdir(), "gan-other-isa-"));

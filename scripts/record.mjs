@@ -11,6 +11,8 @@ import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
+import { simdClass } from "./cpu.mjs";
+
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(import.meta.url);
 const kit = require("gan-kit");
@@ -24,11 +26,9 @@ function option(name, fallback) {
 
 /** The CPU's model, its widest vector extension, and whether oneDNN was held to a lower one. */
 function machine() {
-  const info = fs.existsSync("/proc/cpuinfo") ? fs.readFileSync("/proc/cpuinfo", "utf8") : "";
-  const flags = (info.match(/^flags\s*:(.*)$/m)?.[1] ?? "").split(/\s+/);
   return {
     cpu: os.cpus()[0]?.model ?? "?",
-    simd: flags.includes("avx512f") ? "AVX-512" : flags.includes("avx2") ? "AVX2" : "no AVX2",
+    simd: simdClass(),
     cores: os.cpus().length,
     memoryGib: Math.round(os.totalmem() / 2 ** 30),
     onednnMaxCpuIsa: process.env.ONEDNN_MAX_CPU_ISA ?? null,

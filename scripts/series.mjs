@@ -12,6 +12,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { simdClass } from "./cpu.mjs";
+
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const readmePath = path.join(root, "README.md");
 
@@ -25,10 +27,8 @@ const CLASSES = {
   avx2: { file: "series-avx2.json", block: "series-avx2-table" },
 };
 function thisClass() {
-  const info = fs.existsSync("/proc/cpuinfo") ? fs.readFileSync("/proc/cpuinfo", "utf8") : "";
-  const flags = (info.match(/^flags\s*:(.*)$/m)?.[1] ?? "").split(/\s+/);
   const held = (process.env.ONEDNN_MAX_CPU_ISA ?? "").toUpperCase();
-  return flags.includes("avx512f") && !["AVX2", "AVX", "SSE41"].includes(held) ? "avx512" : "avx2";
+  return simdClass() === "AVX-512" && !["AVX2", "AVX", "SSE41"].includes(held) ? "avx512" : "avx2";
 }
 const recordOf = (cls) => path.join(root, "bench", CLASSES[cls].file);
 const markers = (cls) => [
