@@ -60,8 +60,9 @@ async function main() {
   const jobs = recordJobs(spec, cacheDir);
   const started = Date.now();
   console.log(
-    `[record] ${name}: ${spec.description}; ${jobs.length} replications of ` +
-      `${spec.seeds} seeds × ${spec.groups.length} objectives, ${spec.settings.steps} steps each`,
+    `[record] ${name}: ${spec.description}; ${spec.replications.length} replications` +
+      (spec.rows === undefined ? "" : ` × ${spec.rows.length} rows`) +
+      ` of ${spec.seeds} seeds × ${spec.groups.length} groups, ${spec.settings.steps} steps each`,
   );
   const background = kit.startBackgroundTraining(jobs, { processes: Math.min(2, jobs.length) });
   let first = null; // steps done at the first report of this command (a resumed run starts late)

@@ -154,7 +154,13 @@ export {
   type NoiseSampler,
   type NoiseSamplerArgs,
 } from "./train/noise";
-export { createWeightAverage, type WeightAverage, type WeightAverageArgs } from "./train/averaging";
+export {
+  createStackedWeightAverage,
+  createWeightAverage,
+  type StackedWeightAverage,
+  type WeightAverage,
+  type WeightAverageArgs,
+} from "./train/averaging";
 export {
   createConditionalGrid,
   generateImages,
@@ -200,6 +206,7 @@ export {
 export {
   energyDistance,
   measureModeCoverage,
+  type AveragedRingCheck,
   type ModeCoverage,
   type ModeCoverageArgs,
 } from "./measure/ringscores";
@@ -213,8 +220,13 @@ export {
   type FailureRules,
 } from "./measure/failures";
 export {
+  AUTHORS_READING,
+  judgeGridObservations,
   judgeRingClaim,
   replicatedVerdict,
+  SOURCE_POST_READING,
+  type GridCells,
+  type GridReading,
   RING_CLAIM_RULE,
   ringRunCollapsed,
   ringRunLearned,

@@ -8,6 +8,10 @@ import { after, describe, it } from "node:test";
 import { tf } from "../lib/core/backend";
 import { deviation, digitsDrawn, mean, median } from "../lib/core/stats";
 import {
+  AUTHORS_READING,
+  judgeGridObservations,
+  SOURCE_POST_READING,
+  type GridCells,
   judgeRingClaim,
   replicatedVerdict,
   ringRunCollapsed,
@@ -19,7 +23,13 @@ import { buildMlpGenerator } from "../lib/nets/mlp";
 import { maxOutputGap } from "../lib/nets/summary";
 import { saveFigure } from "../lib/notebook/output";
 import { DEFAULT_CACHE_DIR } from "../lib/store/cache";
-import { loadRingRecord, RECORDS_DIR } from "../lib/experiments/records";
+import {
+  GRID_PROTOCOL,
+  loadRingRecord,
+  makeRingRecord,
+  recordJobs,
+  RECORDS_DIR,
+} from "../lib/experiments/records";
 
 describe("stats", () => {
   it("mean, median (odd and even counts) and deviation, against hand computations", () => {
@@ -157,6 +167,109 @@ describe("the ring claim's rule and replicated verdicts", () => {
     assert.equal(replicatedVerdict(["reproduced", "not reproduced"]), "unclear");
     assert.equal(replicatedVerdict(["not reproduced"]), "not reproduced");
     assert.throws(() => replicatedVerdict([]), /at least one verdict/);
+  });
+});
+
+describe("the grid's rules (judgeGridObservations)", () => {
+  const collapsed = { nearest: [990, 10, 0, 0, 0, 0, 0, 0], highQualityShare: 0.9 };
+  const learned = { nearest: [125, 125, 125, 125, 125, 125, 125, 125], highQualityShare: 0.9 };
+  const blurry = { nearest: [125, 125, 125, 125, 125, 125, 125, 125], highQualityShare: 0.1 };
+  type Run = RingRunAtCheck;
+  /** Eight runs: `c` collapsed, `l` learned, the rest blurry. */
+  const runs = (c: number, l: number): Run[] =>
+    Array.from({ length: 8 }, (_, i) => (i < c ? collapsed : i < c + l ? learned : blurry));
+  /** A grid where every cell is blurry except those given as "row|opt|objective". */
+  const grid =
+    (cells: Record<string, Run[]>): GridCells =>
+    (row, opt, objective) =>
+      cells[`${row}|${opt}|${objective}`] ?? runs(0, 0);
+
+  it("reproduces each observation where its outcome was built in, in the reading given", () => {
+    const seen = grid({
+      "G|Adam|GAN": runs(8, 0), // 1: GAN collapses, LSGAN learns
+      "G|Adam|LSGAN": runs(0, 7),
+      "G and D|RMSProp|GAN": runs(3, 0), // 2: GAN collapses slightly, LSGAN less
+      "G and D|RMSProp|LSGAN": runs(1, 0),
+      "G|RMSProp|GAN": runs(0, 6), // 4: GAN learns with RMSProp (and 3: alike with LSGAN)
+      "G|RMSProp|LSGAN": runs(0, 5),
+    });
+    assert.deepEqual(judgeGridObservations(seen, SOURCE_POST_READING), [
+      "reproduced",
+      "reproduced",
+      "reproduced",
+      "reproduced",
+    ]);
+    // The authors' reading looks at other rows (D, none), all blurry here: nothing collapses or learns.
+    assert.deepEqual(judgeGridObservations(seen, AUTHORS_READING), [
+      "not reproduced",
+      "not reproduced",
+      "reproduced",
+      "not reproduced",
+    ]);
+  });
+
+  it("says not reproduced or unclear where the data say so", () => {
+    const reversed = grid({
+      "none|Adam|GAN": runs(0, 8), // 1 reversed: LSGAN collapses, GAN learns
+      "none|Adam|LSGAN": runs(8, 0), // 3: unlike in BN_GD, Adam
+      "none|RMSProp|GAN": runs(2, 0), // 2: LSGAN collapses as often, learns no more
+      "none|RMSProp|LSGAN": runs(2, 0),
+      "D|Adam|GAN": runs(4, 0), // 1 and 4: half the GAN runs collapse: unclear
+      "D|Adam|LSGAN": runs(0, 4),
+      "D|RMSProp|GAN": runs(0, 1),
+    });
+    assert.deepEqual(judgeGridObservations(reversed, AUTHORS_READING), [
+      "unclear",
+      "not reproduced",
+      "not reproduced",
+      "unclear",
+    ]);
+    assert.throws(
+      () => judgeGridObservations(() => [], SOURCE_POST_READING),
+      /runs of both objectives|a cell has no runs/,
+    );
+  });
+});
+
+describe("recorded experiments with rows (07-grid)", () => {
+  it("trains every row in every replication on the same seeds, and records which is which", () => {
+    const jobs = recordJobs(GRID_PROTOCOL, "/tmp/x");
+    assert.deepEqual(
+      jobs.map((j) => j.name),
+      ["none", "d", "g", "g-and-d"]
+        .flatMap((row) => [`07-grid-r1-${row}`])
+        .concat(["none", "d", "g", "g-and-d"].map((row) => `07-grid-r2-${row}`)),
+    );
+    const bn = (spec: { args: object }) => (spec.args as { batchNorm: boolean }).batchNorm;
+    assert.deepEqual(
+      jobs.slice(0, 4).map((j) => [bn(j.generators[0]), bn(j.discriminators[0])]),
+      [
+        [false, false],
+        [false, true],
+        [true, false],
+        [true, true],
+      ],
+    );
+    const seedOf = (spec: { args: object }) => (spec.args as { seed: number }).seed;
+    assert.deepEqual(jobs[0].generators.map(seedOf), jobs[3].generators.map(seedOf));
+    assert.deepEqual(
+      jobs[1].discriminators.map(seedOf),
+      [7101, 7102, 7103, 7104, 7105, 7106, 7107, 7108],
+    );
+    assert.equal(jobs[4].settings.seed, 8001);
+    const meta = { date: "", seconds: 0, command: "" } as never;
+    const record = makeRingRecord(
+      GRID_PROTOCOL,
+      jobs.map(() => ({ runs: [], seconds: 1, fromCache: false, cachePath: null })),
+      meta,
+    );
+    assert.deepEqual(record.replications.map((r) => `${r.baseSeed} ${r.row}`).slice(2, 6), [
+      "7001 G",
+      "7001 G and D",
+      "8001 none",
+      "8001 D",
+    ]);
+    assert.throws(() => makeRingRecord(GRID_PROTOCOL, [], meta), /8 replications and rows/);
   });
 });
 

@@ -12,6 +12,7 @@ import {
   buildMlpGenerator,
   createRingMixture,
   createStackedGan,
+  createStackedWeightAverage,
   disposeStackedGan,
   LEAST_SQUARES,
   LeanAdam,
@@ -370,6 +371,43 @@ const groupsOf = (
     discriminatorOptimizer,
   }));
 
+describe("createStackedWeightAverage", () => {
+  it("follows w̄ ← β·w̄ + (1 − β)·w for every run, draws with w̄, and gives the live weights back", () => {
+    const models = [ringG(1, true), ringG(2, true)];
+    const stacked = stackModels(models);
+    const start = stacked.variables.map((v) => v.clone());
+    const average = createStackedWeightAverage(stacked, { decay: 0.75 });
+    const x = tf.randomNormal([2, 5, 8], 0, 1, "float32", 3) as tf.Tensor3D;
+    const before = tf.memory().numTensors;
+    for (let k = 1; k <= 2; k++) {
+      stacked.variables.forEach((v) => {
+        const next = tf.add(v, 1);
+        v.assign(next);
+        next.dispose();
+      });
+      average.update();
+    }
+    // By hand: w̄₁ = w₀ + 0.25·1, w̄₂ = 0.75·w̄₁ + 0.25·(w₀ + 2) = w₀ + 0.6875.
+    average.variables.forEach((a, i) =>
+      assert.ok(tf.tidy(() => maxDifference(a, tf.add(start[i], 0.6875))) < 1e-6, `weight ${i}`),
+    );
+    const drawn = average.apply(x);
+    stacked.variables.forEach((v, i) =>
+      assert.ok(tf.tidy(() => maxDifference(v, tf.add(start[i], 2))) < 1e-6, "live weights back"),
+    );
+    stacked.variables.forEach((v, i) => v.assign(average.variables[i]));
+    const byHand = stacked.apply(x);
+    assert.ok(maxDifference(drawn, byHand) < 1e-6, "apply draws with the averaged weights");
+    tf.dispose([drawn, byHand]);
+    assert.equal(tf.memory().numTensors, before, "update and apply leave no tensor behind");
+    assert.throws(() => createStackedWeightAverage(stacked, { decay: 1 }), /decay must be in/);
+    average.dispose();
+    stacked.dispose();
+    tf.dispose([x, ...start]);
+    models.forEach((m) => m.dispose());
+  });
+});
+
 describe("runRingExperiment", () => {
   const ring = createRingMixture();
   const settings = {
@@ -447,7 +485,7 @@ describe("runRingExperiment", () => {
             new LeanAdam({ learningRate: 1e-2, beta1: 0.5 }),
             new LeanAdam({ learningRate: 1e-2, beta1: 0.5 }),
           ),
-          settings: { ...settings, steps: 6 },
+          settings: { ...settings, steps: 6, averageDecay: 0.9 },
           updates,
           checkpointEvery: cacheDir === undefined ? undefined : 4,
           onStep: (step) => {
@@ -456,6 +494,19 @@ describe("runRingExperiment", () => {
           },
         });
       const straight = await run();
+      for (const r of straight.runs) {
+        // The average starts at the weights: at step 0 it draws the raw generator's samples.
+        assert.deepEqual(r.checks[0].averaged!.nearest, r.checks[0].nearest);
+        assert.equal(
+          r.checks[3].averaged!.nearest.reduce((a, b) => a + b, 0),
+          50,
+        );
+      }
+      assert.notDeepEqual(
+        straight.runs.map((r) => r.checks[3].averaged!.nearest),
+        straight.runs.map((r) => r.checks[3].nearest),
+        "later, the averaged generator is another generator",
+      );
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ring-resume-"));
       try {
         await assert.rejects(run(dir, 5), /killed at step 5/);

@@ -22,15 +22,17 @@ function optimizersOf(gan: StackedGan): tf.Optimizer[] {
 }
 
 /**
- * Writes the state of `gan` and `state` (JSON) to `folder`: into a temporary folder first,
+ * Writes the state of `gan`, any `extra` variables (e.g. a weight average) and `state` (JSON) to
+ * `folder`: into a temporary folder first,
  * renamed over the previous checkpoint only when complete.
  */
 export async function saveCheckpoint(
   folder: string,
   gan: StackedGan,
   state: object,
+  extra: readonly tf.Variable[] = [],
 ): Promise<void> {
-  const variables = [...gan.generator.variables, ...gan.discriminator.variables];
+  const variables = [...gan.generator.variables, ...gan.discriminator.variables, ...extra];
   const optimizers = await Promise.all(optimizersOf(gan).map((o) => o.getWeights()));
   const stored: Stored[] = [];
   const chunks: Float32Array[] = [];
@@ -59,10 +61,14 @@ export async function saveCheckpoint(
 }
 
 /**
- * Puts the weights and optimiser states saved in `folder` back into `gan` (built as when the
+ * Puts the weights and optimiser states saved in `folder` back into `gan` and `extra` (built as when the
  * checkpoint was written) and returns the saved state; null when `folder` holds no checkpoint.
  */
-export async function loadCheckpoint<T>(folder: string, gan: StackedGan): Promise<T | null> {
+export async function loadCheckpoint<T>(
+  folder: string,
+  gan: StackedGan,
+  extra: readonly tf.Variable[] = [],
+): Promise<T | null> {
   const file = path.join(folder, "checkpoint.json");
   if (!fs.existsSync(file)) return null;
   const { stored, state } = JSON.parse(fs.readFileSync(file, "utf8")) as {
@@ -75,7 +81,7 @@ export async function loadCheckpoint<T>(folder: string, gan: StackedGan): Promis
     const size = s.shape.reduce((a, b) => a * b, 1);
     return tf.tensor(all.slice(s.offset, s.offset + size), s.shape);
   };
-  const variables = [...gan.generator.variables, ...gan.discriminator.variables];
+  const variables = [...gan.generator.variables, ...gan.discriminator.variables, ...extra];
   const saved = stored.filter((s) => s.name.startsWith("variable "));
   if (saved.length !== variables.length)
     throw new Error(

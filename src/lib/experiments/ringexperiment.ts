@@ -19,7 +19,8 @@ import { listenForInterrupt } from "../notebook/interrupt";
 import { runSteps } from "../train/loop";
 import { createNoiseSampler, type NoiseSampler } from "../train/noise";
 import { createRingSampler, sampleRing, type RingMixture } from "../data/ring";
-import { scoreRingCheck, type RingCheck } from "../measure/ringscores";
+import { scoreAveragedCheck, scoreRingCheck, type RingCheck } from "../measure/ringscores";
+import { createStackedWeightAverage } from "../train/averaging";
 import { checkpointFolder, loadCheckpoint, saveCheckpoint } from "./checkpoints";
 import {
   ALTERNATING_UPDATES,
@@ -46,6 +47,12 @@ export interface RingSettings {
   checkSamples: number;
   /** Record the costs and D's verdicts every this many steps. */
   recordEvery: number;
+  /**
+   * Also score, at every check, the exponential moving average of each run's generator weights
+   * with this decay β (`createStackedWeightAverage`; 0.99 averages over about the last 100 steps);
+   * none: the raw weights only.
+   */
+  averageDecay?: number;
 }
 
 export interface RingExperimentArgs {
@@ -129,6 +136,7 @@ function ringCachePath(args: RingExperimentArgs): string | null {
   const optimizer = (o: tf.Optimizer) => [o.getClassName(), o.getConfig()];
   const { steps, batchSize, latentSize, seed, checkEvery, checkSamples, recordEvery } =
     args.settings;
+  const { averageDecay } = args.settings;
   return cacheEntryPath(args.cacheDir, args.name, [
     {
       steps,
@@ -139,6 +147,7 @@ function ringCachePath(args: RingExperimentArgs): string | null {
       checkSamples,
       recordEvery,
       keepPoints: args.keepPoints ?? 500,
+      ...(averageDecay === undefined ? {} : { averageDecay }),
     },
     { modes: args.ring.modes, radius: args.ring.radius, sd: args.ring.sd, w: args.ring.weights },
     (args.updates ?? ALTERNATING_UPDATES).order,
@@ -192,7 +201,13 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
   const k = groups.length;
   const updates = args.updates ?? ALTERNATING_UPDATES;
   const gan = createStackedGan({ generators, discriminators, groups, updates });
-  const resumed = checkpoint === null ? null : await loadCheckpoint<Resumable>(checkpoint, gan);
+  const average =
+    settings.averageDecay === undefined
+      ? null
+      : createStackedWeightAverage(gan.generator, { decay: settings.averageDecay });
+  const extra = average?.variables ?? [];
+  const resumed =
+    checkpoint === null ? null : await loadCheckpoint<Resumable>(checkpoint, gan, extra);
   const done = resumed?.step ?? 0;
   // Each seed's noise, the same for every group: [seeds·n, latentSize] drawn at once, tiled over the groups.
   const perSeed = (draw: NoiseSampler, n: number) =>
@@ -233,6 +248,16 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
         run.flags.length === 0 ? checkRingCollapse(scored.nearest, step, failureRules) : null;
       if (flag !== null) run.flags.push(flag);
     });
+    if (average === null) return;
+    const averaged = average.apply(checkNoise);
+    try {
+      (averaged.arraySync() as number[][][]).forEach((points, r) => {
+        const run = runs[r];
+        run.checks[run.checks.length - 1].averaged = scoreAveragedCheck(ring, points);
+      });
+    } finally {
+      averaged.dispose();
+    }
   };
   const record = (step: number, m: StackedStepMetrics) =>
     runs.forEach((run, r) =>
@@ -258,6 +283,7 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
           return trainStackedStep(gan, real, noise, step % recordEvery === 0);
         } finally {
           real.dispose();
+          average?.update();
         }
       },
       onStep: (metrics, step) => {
@@ -269,13 +295,14 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
         }
         if (checkpoint === null || step % args.checkpointEvery! !== 0 || step === steps) return;
         const state: Resumable = { step, runs, seconds: (Date.now() - started) / 1000 };
-        return saveCheckpoint(checkpoint, gan, state);
+        return saveCheckpoint(checkpoint, gan, state, extra);
       },
       gate: listenForInterrupt(),
       onStop: (last) => view.update(last, runs, `stopped at step ${last}`),
     });
   } finally {
     checkNoise.dispose();
+    average?.dispose();
     disposeStackedGan(gan);
   }
   const seconds = (Date.now() - started) / 1000;

@@ -115,10 +115,32 @@ export interface RingCheck {
   energy: number;
   /** The first `keepPoints` samples, rounded to 3 decimals. */
   points: Array<[number, number]>;
+  /** The same measures for the average of the generator's weights, when the run keeps one. */
+  averaged?: AveragedRingCheck;
 }
 
 /** x to 3 decimals (−0 as 0, so that a cached run reads back equal). */
 const round3 = (x: number) => Math.round(x * 1000) / 1000 || 0;
+
+/** A check's measures for the averaged generator (no points, no energy distance). */
+export interface AveragedRingCheck {
+  covered: number;
+  highQualityShare: number;
+  nearest: number[];
+}
+
+/** The averaged generator's measures at a check, from its samples `points`. */
+export function scoreAveragedCheck(
+  ring: RingMixture,
+  points: ReadonlyArray<readonly number[]>,
+): AveragedRingCheck {
+  const coverage = measureModeCoverage(ring, points);
+  return {
+    covered: coverage.covered,
+    highQualityShare: round3(coverage.highQualityShare),
+    nearest: coverage.nearest,
+  };
+}
 
 /**
  * One run's score at one check, from its samples `points`: modes covered, high-quality share and

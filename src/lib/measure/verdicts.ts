@@ -84,3 +84,76 @@ export function judgeRingClaim(gan: RingRunAtCheck[], lsgan: RingRunAtCheck[]): 
     ganCollapsed <= few || share(lsgan, ringRunCollapsed) >= ganCollapsed,
   );
 }
+
+/** A grid cell's runs at the check a verdict reads: the cell named by its BatchNorm row, optimiser and objective. */
+export type GridCells = (
+  row: string,
+  optimizer: "Adam" | "RMSProp",
+  objective: "GAN" | "LSGAN",
+) => RingRunAtCheck[];
+
+/**
+ * Which grid rows the paper's two BatchNorm settings are, in one reading of them: the source
+ * post's (`BN_G` = BatchNorm in G, `BN_GD` = in G and D) or the authors' code's (`BN_G` = none in
+ * G, so in D only; `BN_GD` = none anywhere).
+ */
+export interface GridReading {
+  bnG: string;
+  bnGD: string;
+}
+
+export const SOURCE_POST_READING: GridReading = { bnG: "G", bnGD: "G and D" };
+export const AUTHORS_READING: GridReading = { bnG: "D", bnGD: "none" };
+
+/**
+ * The rules for the four BatchNorm × optimiser observations that source post 000 reports from the
+ * LSGAN paper, written before the record they judge (07-grid). Each run is read at its last
+ * check with the two measures of the ring claim: **collapsed** (`ringRunCollapsed`, where the
+ * mass is) and **learned** (`ringRunLearned`: every mode holds 2 % and at least half the samples
+ * lie within 3σ). For a cell, C is the share of its runs that collapsed and L the share that
+ * learned; "most" and "few" are RING_CLAIM_RULE's 3/4 and 1/4.
+ *
+ * 1. BN_G, Adam: LSGAN learns, the regular GAN collapses — `judgeRingClaim` on that cell.
+ * 2. BN_GD, RMSProp: LSGAN is better, the regular GAN collapses slightly — reproduced when
+ *    C(GAN) ≥ few, C(LSGAN) ≤ C(GAN) − few and L(LSGAN) ≥ L(GAN); not reproduced when
+ *    C(LSGAN) ≥ C(GAN) and L(LSGAN) ≤ L(GAN).
+ * 3. BN_G with RMSProp and BN_GD with Adam: the two objectives behave alike — reproduced when in
+ *    both cells C and L differ between the objectives by at most few; not reproduced when in
+ *    either cell C or L differs by at least 2·few.
+ * 4. RMSProp is steadier: the regular GAN with BN_G learns with RMSProp but not with Adam —
+ *    reproduced when L(GAN, RMSProp) ≥ most and C(GAN, Adam) ≥ most; not reproduced when
+ *    L(GAN, Adam) ≥ L(GAN, RMSProp) or C(GAN, RMSProp) ≥ C(GAN, Adam).
+ */
+export function judgeGridObservations(cells: GridCells, reading: GridReading): Verdict[] {
+  const share = (runs: RingRunAtCheck[], test: (r: RingRunAtCheck) => boolean) => {
+    if (runs.length === 0) throw new Error("judgeGridObservations: a cell has no runs");
+    return runs.filter(test).length / runs.length;
+  };
+  const C = (runs: RingRunAtCheck[]) => share(runs, ringRunCollapsed);
+  const L = (runs: RingRunAtCheck[]) => share(runs, ringRunLearned);
+  const { most, few } = RING_CLAIM_RULE;
+  const eps = 1e-9; // shares are fractions of whole runs: compare without rounding trouble
+  const gap = (row: string, opt: "Adam" | "RMSProp") => {
+    const [gan, ls] = [cells(row, opt, "GAN"), cells(row, opt, "LSGAN")];
+    return Math.max(Math.abs(C(ls) - C(gan)), Math.abs(L(ls) - L(gan)));
+  };
+  const { bnG, bnGD } = reading;
+  const [gan2, ls2] = [cells(bnGD, "RMSProp", "GAN"), cells(bnGD, "RMSProp", "LSGAN")];
+  const [ganAdam, ganRms] = [cells(bnG, "Adam", "GAN"), cells(bnG, "RMSProp", "GAN")];
+  const gaps = [gap(bnG, "RMSProp"), gap(bnGD, "Adam")];
+  return [
+    judgeRingClaim(ganAdam, cells(bnG, "Adam", "LSGAN")),
+    verdict(
+      C(gan2) >= few - eps && C(ls2) <= C(gan2) - few + eps && L(ls2) >= L(gan2),
+      C(ls2) >= C(gan2) && L(ls2) <= L(gan2),
+    ),
+    verdict(
+      gaps.every((g) => g <= few + eps),
+      gaps.some((g) => g >= 2 * few - eps),
+    ),
+    verdict(
+      L(ganRms) >= most - eps && C(ganAdam) >= most - eps,
+      L(ganAdam) >= L(ganRms) || C(ganRms) >= C(ganAdam),
+    ),
+  ];
+}

@@ -4,6 +4,7 @@
 // near the middle of it and usually draws better samples than any single step.
 import { tf } from "../core/backend";
 import { assertFinite } from "../core/checks";
+import type { StackedMlp } from "../nets/stacked";
 
 export interface WeightAverageArgs {
   /**
@@ -72,6 +73,61 @@ export async function createWeightAverage(
     },
     dispose() {
       model.dispose();
+    },
+  };
+}
+
+/** The exponential moving average of a stacked generator's weights (every run's its own). */
+export interface StackedWeightAverage {
+  readonly decay: number;
+  /** The averaged weights, one per weight of `generator.variables`, in its order. */
+  readonly variables: tf.Variable[];
+  /** w̄ ← β·w̄ + (1 − β)·w for every weight of the stack. */
+  update(): void;
+  /**
+   * The stacked generator with its averaged weights on `x` [R, batch, in]: [R, batch, out]. The
+   * live weights are swapped out for the call and back in afterwards.
+   */
+  apply(x: tf.Tensor3D): tf.Tensor3D;
+  dispose(): void;
+}
+
+/**
+ * Starts an exponential moving average of every run's weights of a stacked generator
+ * (nets/stacked.ts), initialised to its current weights; `update()` after every training step.
+ * BatchNorm in a stack always normalises with batch statistics, so there are no running
+ * statistics to carry over: every weight is averaged.
+ */
+export function createStackedWeightAverage(
+  generator: StackedMlp,
+  { decay }: WeightAverageArgs,
+): StackedWeightAverage {
+  assertFinite("decay", decay);
+  if (!(decay > 0 && decay < 1)) throw new Error(`decay must be in (0, 1), got ${decay}`);
+  const live = generator.variables;
+  const average = live.map((w) => tf.variable(w.clone(), false));
+  return {
+    decay,
+    variables: average,
+    update() {
+      tf.tidy(() =>
+        live.forEach((w, i) =>
+          average[i].assign(tf.add(average[i], tf.mul(tf.sub(w, average[i]), 1 - decay))),
+        ),
+      );
+    },
+    apply(x: tf.Tensor3D): tf.Tensor3D {
+      const kept = live.map((w) => w.clone());
+      try {
+        live.forEach((w, i) => w.assign(average[i]));
+        return generator.apply(x);
+      } finally {
+        live.forEach((w, i) => w.assign(kept[i]));
+        tf.dispose(kept);
+      }
+    },
+    dispose() {
+      tf.dispose(average);
     },
   };
 }
