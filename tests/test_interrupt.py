@@ -1,10 +1,13 @@
 """The kernel's interrupt (JupyterLab's stop button) stops a training cell at once and leaves the
-kernel usable: notebooks 01, 03b and 06, in quick mode with a training made long enough to stop.
+kernel usable: notebooks 01, 03b, 06 and 07, in quick mode with a training made long enough to stop.
 
 For each: run the notebook's cells up to its training cell, ask for 100,000 steps, start the cell,
-interrupt the kernel after a few seconds, and require the reply within 2 s, no step after the reply
-(the history is as long 3 s later), the networks usable in the next cell, and a rerun of the cell
-that works. A loop that ignores the interrupt must fail the same check.
+interrupt the kernel after a few seconds, and require the reply within one training step plus
+REPLY_MARGIN_S, no step after the reply (the history is as long 3 s later), the networks usable in
+the next cell, and a rerun of the cell that works. The step's time is this run's own: the seconds
+the cell ran before the interrupt over the steps it finished (an upper estimate, since it includes
+the cell's start), so the bound follows the machine rather than a number only fast ones meet. A
+loop that ignores the interrupt must fail the same check.
 """
 
 import pathlib
@@ -16,7 +19,10 @@ import pytest
 from tslab_kernel import Kernel
 
 NOTEBOOKS = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
-REPLY_WITHIN_S = 2.0
+# What a stop may take beyond one step: the signal's delivery, the event loop's turn, and the one
+# piece of work under way after a step (a hook, a live update; see trainGanLive). Measured replies:
+# 0.03-0.16 s under ONEDNN_MAX_CPU_ISA=AVX2, 2026-12-07.
+REPLY_MARGIN_S = 1.0
 
 
 @pytest.fixture
@@ -44,14 +50,17 @@ def check_interrupt(kernel, cell, steps_code, after_s=4.0):
     reply = kernel.reply_to(msg_id, timeout=120)
     waited = time.monotonic() - sent
     stderr = kernel.output_of(msg_id, "stderr")
-    print(f"the cell replied {waited:.2f} s after the interrupt")  # shown by pytest -s
-    assert waited <= REPLY_WITHIN_S, f"the cell replied {waited:.1f} s after the interrupt"
     if reply.get("status") == "error":
         time.sleep(Kernel.ERROR_PAUSE_S)
     status, first = kernel.run(f"console.log({steps_code})")
     time.sleep(3)
     _, later = kernel.run(f"console.log({steps_code})")
     assert status == "ok" and int(first) > 0, (status, first)
+    step_s = after_s / int(first)
+    bound = step_s + REPLY_MARGIN_S
+    print(f"the cell replied {waited:.2f} s after the interrupt (bound {bound:.2f} s: "
+          f"a step of at most {step_s:.3f} s + {REPLY_MARGIN_S} s)")  # shown by pytest -s
+    assert waited <= bound, f"the cell replied {waited:.1f} s after the interrupt (bound {bound:.2f} s)"
     assert first == later, f"steps ran after the reply: {first.strip()} then {later.strip()}"
     return reply.get("status"), stderr
 
@@ -117,3 +126,19 @@ const until = Date.now() + 9000;
 while (Date.now() < until) { counter.n++; await Promise.resolve(); }"""
     with pytest.raises(AssertionError, match="replied .* s after the interrupt"):
         check_interrupt(kernel, ignoring, "counter.n", after_s=2.0)
+
+
+def test_notebook_07_ring_experiment_stops_and_a_rerun_starts_again(kernel):
+    cell = prepare(kernel, "07-lsgan-stability.ipynb", "const experiment = await runRingJob(mainJob);")
+    steps = 'require("gan-kit").lastRingExperimentSteps()'
+    status, stderr = check_interrupt(kernel, cell, steps)
+    assert status == "error", status
+    assert "stopped at step" in stderr and "    at " not in stderr, stderr
+    # The job was made from the settings: make it again, 7 steps, and rerun the training cell.
+    _, job_cell = cells_up_to("07-lsgan-stability.ipynb", "const mainJob = ringJob(")
+    assert kernel.run("settings.steps = 7;")[0] == "ok"
+    assert kernel.run(job_cell)[0] == "ok"
+    status, printed = kernel.run(cell)
+    assert status == "ok", printed[-2000:]
+    _, checks = kernel.run("const c = experiment.runs[0].checks; console.log(c[c.length - 1].step)")
+    assert int(checks) == 7, checks

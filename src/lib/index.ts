@@ -303,6 +303,7 @@ export {
 } from "./experiments/background";
 export { loadRingRecord, type RingRecord } from "./experiments/records";
 export {
+  lastRingExperimentSteps,
   runRingExperiment,
   type RingCheck,
   type RingExperiment,

@@ -165,6 +165,16 @@ function ringCachePath(args: RingExperimentArgs): string | null {
   ]);
 }
 
+let latestSteps = 0;
+
+/**
+ * The steps done by the latest ring experiment trained in this process, also after the interrupt
+ * stopped it (its cell then ends with `TrainingStopped` and returns nothing); 0 before the first.
+ */
+export function lastRingExperimentSteps(): number {
+  return latestSteps;
+}
+
 /**
  * Trains every objective on every seed's networks as one stacked GAN (`stackModels`,
  * `trainStackedStep`) on batches of `ring`, and scores each run every `checkEvery` steps on fixed
@@ -271,6 +281,7 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
     );
   const view = createRingLiveView(args.name, steps);
   const started = Date.now() - 1000 * (resumed?.seconds ?? 0);
+  latestSteps = done;
   try {
     if (done === 0) check(0);
     view.update(done, runs);
@@ -287,6 +298,7 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
         }
       },
       onStep: (metrics, step) => {
+        latestSteps = step;
         if (metrics !== null) record(step, metrics);
         args.onStep?.(step);
         if (step % checkEvery === 0 || step === steps) {
