@@ -16,7 +16,8 @@ import { simdClass } from "./cpu.mjs";
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(import.meta.url);
 const kit = require("gan-kit");
-const { RECORDS, recordJobs, makeRingRecord } = require("gan-kit/dist/lib/experiments/records.js");
+const { recordJobs, makeRingRecord } = require("gan-kit/dist/lib/experiments/records.js");
+const { RECORDS } = require("gan-kit/dist/lib/experiments/protocols.js");
 const { ringCodeVersion } = require("gan-kit/dist/lib/experiments/ringexperiment.js");
 
 function option(name, fallback) {

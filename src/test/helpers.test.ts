@@ -23,8 +23,8 @@ import { buildMlpGenerator } from "../lib/nets/mlp";
 import { maxOutputGap } from "../lib/nets/summary";
 import { saveFigure } from "../lib/notebook/output";
 import { DEFAULT_CACHE_DIR } from "../lib/store/cache";
+import { GRID_PROTOCOL } from "../lib/experiments/protocols";
 import {
-  GRID_PROTOCOL,
   loadRingRecord,
   makeRingRecord,
   recordJobs,

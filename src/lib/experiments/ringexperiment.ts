@@ -8,18 +8,14 @@ import { tf } from "../core/backend";
 import { cacheEntryPath, writeCacheEntry } from "../store/cache";
 import { codeVersion } from "../store/codeversion";
 import { assertInteger } from "../core/checks";
-import {
-  checkRingCollapse,
-  FAILURE_RULES,
-  type FailureFlag,
-  type FailureRules,
-} from "../measure/failures";
+import { FAILURE_RULES, type FailureRules } from "../measure/failures";
 import { createRingLiveView } from "../notebook/live";
 import { listenForInterrupt } from "../notebook/interrupt";
 import { runSteps } from "../train/loop";
 import { createNoiseSampler, type NoiseSampler } from "../train/noise";
 import { createRingSampler, sampleRing, type RingMixture } from "../data/ring";
-import { scoreAveragedCheck, scoreRingCheck, type RingCheck } from "../measure/ringscores";
+import type { RingCheck } from "../measure/ringscores";
+import { createRingRuns, recordRingCosts, scoreRingRuns, type RingRun } from "./ringruns";
 import { createStackedWeightAverage } from "../train/averaging";
 import { checkpointFolder, loadCheckpoint, saveCheckpoint } from "./checkpoints";
 import {
@@ -31,7 +27,6 @@ import {
   trainStackedStep,
   type PlayerUpdates,
   type StackedGroup,
-  type StackedStepMetrics,
 } from "../train/stackedgan";
 
 /** The numbers that decide a ring experiment (all part of its cache key). */
@@ -86,22 +81,7 @@ export interface RingExperimentArgs {
   checkpointEvery?: number;
 }
 
-export type { RingCheck };
-
-/** One run: a group (objective and optimisers) on a seed. */
-export interface RingRun {
-  /** The group's name. */
-  group: string;
-  /** The name of its objective. */
-  objective: string;
-  /** Index of the seed, 0 … seeds − 1. */
-  seed: number;
-  checks: RingCheck[];
-  /** Costs and D's verdicts every `recordEvery` steps. */
-  costs: Array<{ step: number; dLoss: number; gLoss: number; dReal: number; dFake: number }>;
-  /** The collapse flag, when it fired. */
-  flags: FailureFlag[];
-}
+export type { RingCheck, RingRun };
 
 export interface RingExperiment {
   runs: RingRun[];
@@ -239,46 +219,17 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
     checkSamples,
   );
   const reference = sampleRing(ring, 1000, settings.seed + 2000);
-  const runs: RingRun[] =
-    resumed?.runs ??
-    Array.from({ length: k * seeds }, (_, r) => ({
-      group: groups[Math.floor(r / seeds)].name,
-      objective: groups[Math.floor(r / seeds)].objective.name,
-      seed: r % seeds,
-      checks: [],
-      costs: [],
-      flags: [],
-    }));
+  const runs: RingRun[] = resumed?.runs ?? createRingRuns(groups, seeds);
   const check = (step: number) => {
-    sampleStacked(gan.generator, checkNoise).forEach((points, r) => {
-      const run = runs[r];
-      const scored = scoreRingCheck(ring, points, { step, reference, keepPoints });
-      run.checks.push(scored);
-      const flag =
-        run.flags.length === 0 ? checkRingCollapse(scored.nearest, step, failureRules) : null;
-      if (flag !== null) run.flags.push(flag);
-    });
-    if (average === null) return;
-    const averaged = average.apply(checkNoise);
+    const drawn = average === null ? null : average.apply(checkNoise);
     try {
-      (averaged.arraySync() as number[][][]).forEach((points, r) => {
-        const run = runs[r];
-        run.checks[run.checks.length - 1].averaged = scoreAveragedCheck(ring, points);
-      });
+      const samples = sampleStacked(gan.generator, checkNoise);
+      const averaged = (drawn?.arraySync() as number[][][] | undefined) ?? undefined;
+      scoreRingRuns(runs, { ring, step, samples, averaged, reference, keepPoints, failureRules });
     } finally {
-      averaged.dispose();
+      drawn?.dispose();
     }
   };
-  const record = (step: number, m: StackedStepMetrics) =>
-    runs.forEach((run, r) =>
-      run.costs.push({
-        step,
-        dLoss: m.dLoss[r],
-        gLoss: m.gLoss[r],
-        dReal: m.dReal[r],
-        dFake: m.dFake[r],
-      }),
-    );
   const view = createRingLiveView(args.name, steps);
   const started = Date.now() - 1000 * (resumed?.seconds ?? 0);
   latestSteps = done;
@@ -299,7 +250,7 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
       },
       onStep: (metrics, step) => {
         latestSteps = step;
-        if (metrics !== null) record(step, metrics);
+        if (metrics !== null) recordRingCosts(runs, step, metrics);
         args.onStep?.(step);
         if (step % checkEvery === 0 || step === steps) {
           check(step);

@@ -179,6 +179,11 @@ export interface LiveTraining {
   flags: FailureFlag[];
   totalSteps: number;
   running: boolean;
+  /**
+   * The longest single piece of work so far (a step, the caller's hook after it, or a live update),
+   * in seconds: the interrupt is looked for between pieces, so a stop waits at most this long.
+   */
+  longestPieceSeconds: number;
 }
 
 let latest: LiveTraining | null = null;
@@ -211,7 +216,22 @@ export async function trainGanLive(args: TrainGanLiveArgs): Promise<StepMetrics[
   assertInteger("every", every);
   const live = createLiveTrainingDisplay({ totalSteps: steps, title });
   const history: StepMetrics[] = [];
-  const training: LiveTraining = { history, flags: [], totalSteps: steps, running: true };
+  const training: LiveTraining = {
+    history,
+    flags: [],
+    totalSteps: steps,
+    running: true,
+    longestPieceSeconds: 0,
+  };
+  const timed = <T>(piece: () => T): T => {
+    const started = performance.now();
+    try {
+      return piece();
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      training.longestPieceSeconds = Math.max(training.longestPieceSeconds, seconds);
+    }
+  };
   latest = training;
   const flag = (found: FailureFlag | null) => {
     if (found === null || training.flags.some((f) => f.rule === found.rule)) return;
@@ -250,14 +270,14 @@ export async function trainGanLive(args: TrainGanLiveArgs): Promise<StepMetrics[
       steps,
       firstStep,
       step: (step): StepMetrics => {
-        const metrics = { step, ...trainStep(gan, batches) };
+        const metrics = { step, ...timed(() => trainStep(gan, batches)) };
         history.push(metrics);
         return metrics;
       },
       onStep: async (metrics, step) => {
         if (await stopAsked()) return;
-        onStep?.(metrics);
-        if ((step - firstStep + 1) % every === 0 && !(await stopAsked())) update();
+        timed(() => onStep?.(metrics));
+        if ((step - firstStep + 1) % every === 0 && !(await stopAsked())) timed(update);
       },
       gate,
       onStop: () => live.finish(history, undefined, "stopped"),
