@@ -18,6 +18,7 @@ const require = createRequire(import.meta.url);
 const kit = require("gan-kit");
 const { recordJobs, makeRingRecord } = require("gan-kit/dist/lib/experiments/records.js");
 const { RECORDS } = require("gan-kit/dist/lib/experiments/protocols.js");
+const { ganRecordJobs, readGanRun } = require("gan-kit/dist/lib/experiments/ganrecords.js");
 const { ringCodeVersion } = require("gan-kit/dist/lib/experiments/ringexperiment.js");
 
 function option(name, fallback) {
@@ -47,25 +48,8 @@ function gitState() {
 
 const minutes = (s) => `${Math.floor(s / 60)} min ${String(Math.round(s % 60)).padStart(2, "0")} s`;
 
-async function main() {
-  const name = process.argv[2];
-  const spec = RECORDS[name];
-  if (spec === undefined)
-    throw new Error(
-      `no recorded experiment ${JSON.stringify(name)}; use one of ${Object.keys(RECORDS).join(", ")}`,
-    );
-  const cacheDir = option("cache", undefined);
-  const out = path.resolve(option("out", path.join(root, "records", `${name}.json`)));
-  const every = Number(option("every", "30"));
-  await kit.backendReady();
-  const jobs = recordJobs(spec, cacheDir);
-  const started = Date.now();
-  console.log(
-    `[record] ${name}: ${spec.description}; ${spec.replications.length} replications` +
-      (spec.rows === undefined ? "" : ` × ${spec.rows.length} rows`) +
-      ` of ${spec.seeds} seeds × ${spec.groups.length} groups, ${spec.settings.steps} steps each`,
-  );
-  const background = kit.startBackgroundTraining(jobs, { processes: Math.min(2, jobs.length) });
+/** Prints a progress line with the time left every `every` seconds until `done` settles. */
+async function follow(background, every, started) {
   let first = null; // steps done at the first report of this command (a resumed run starts late)
   const report = () => {
     const progress = background.progress();
@@ -78,9 +62,12 @@ async function main() {
         ? 0
         : (done - first.done) / (elapsed - first.elapsed);
     const eta = rate > 0 ? `, about ${minutes((total - done) / rate)} left` : "";
-    const each = progress.map((p) => `${p.name} ${p.steps}/${p.totalSteps} ${p.phase}`).join(", ");
+    const running = progress.filter((p) => p.phase === "running");
+    const finished = progress.filter((p) => p.phase === "done").length;
+    const each = running.map((p) => `${p.name} ${p.steps}/${p.totalSteps}`).join(", ");
     console.log(
-      `[record] ${minutes(elapsed)}: ${each} (${((100 * done) / total).toFixed(0)} %${eta})`,
+      `[record] ${minutes(elapsed)}: ${finished} of ${progress.length} jobs done; ${each} ` +
+        `(${((100 * done) / total).toFixed(0)} %${eta})`,
     );
   };
   const timer = setInterval(report, every * 1000);
@@ -90,19 +77,92 @@ async function main() {
     clearInterval(timer);
   }
   report();
-  const experiments = [];
-  for (const job of jobs) experiments.push(await kit.runRingJob(job)); // from the cache now
-  const record = makeRingRecord(spec, experiments, {
-    date: new Date().toISOString().slice(0, 10),
-    seconds: (Date.now() - started) / 1000,
-    machine: machine(),
-    code: { ...gitState(), ringCodeVersion: ringCodeVersion(), tfjs: kit.tf.version.tfjs },
-    command: `npm run record -- ${process.argv.slice(2).join(" ")}`,
-  });
+}
+
+/** Writes `record` to `out` whole: a temporary file renamed over it when complete. */
+function writeRecord(out, record) {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const partial = `${out}.partial-${process.pid}`;
   fs.writeFileSync(partial, `${JSON.stringify(record)}\n`);
   fs.renameSync(partial, out);
+}
+
+const meta = (started, code) => ({
+  date: new Date().toISOString().slice(0, 10),
+  seconds: (Date.now() - started) / 1000,
+  machine: machine(),
+  code: { ...gitState(), ...code, tfjs: kit.tf.version.tfjs },
+  command: `npm run record -- ${process.argv.slice(2).join(" ")}`,
+});
+
+/** A ring record: its replications as stacks, then each loaded from the cache. */
+async function recordRing(spec, cacheDir, every, started) {
+  const jobs = recordJobs(spec, cacheDir);
+  console.log(
+    `[record] ${spec.name}: ${spec.description}; ${spec.replications.length} replications` +
+      (spec.rows === undefined ? "" : ` × ${spec.rows.length} rows`) +
+      ` of ${spec.seeds} seeds × ${spec.groups.length} groups, ${spec.settings.steps} steps each`,
+  );
+  await follow(
+    kit.startBackgroundTraining(jobs, { processes: Math.min(2, jobs.length) }),
+    every,
+    started,
+  );
+  const experiments = [];
+  for (const job of jobs) experiments.push(await kit.runRingJob(job)); // from the cache now
+  return makeRingRecord(spec, experiments, meta(started, { ringCodeVersion: ringCodeVersion() }));
+}
+
+/** A GAN record: every job in the background, then each loaded and read by the classifier. */
+async function recordGan(spec, cacheDir, every, started) {
+  const parts = ganRecordJobs(spec);
+  const jobs = parts.map((p) => ({ ...p.job, cacheDir }));
+  console.log(
+    `[record] ${spec.name}: ${spec.description}; ${spec.replications.length} replications, ` +
+      `${jobs.length} GANs`,
+  );
+  await follow(kit.startBackgroundTraining(jobs, { processes: 2 }), every, started);
+  const classifier = await kit.loadOrTrainDigitClassifier();
+  const heldOut = kit.loadHeldOutDigits();
+  const runs = [];
+  for (const [i, part] of parts.entries()) {
+    const trained = await kit.runGanJob(jobs[i]); // from the cache now
+    const replication = 1 + spec.replications.findIndex((r) => r.jobs.includes(part));
+    const reading = readGanRun(spec, part, trained.generator, classifier.model, heldOut);
+    const { design, seed } = part;
+    runs.push({
+      name: jobs[i].name,
+      replication,
+      design,
+      seed,
+      seconds: trained.seconds,
+      ...reading,
+    });
+    [trained.generator, trained.discriminator, trained.averaged].forEach((m) => m?.dispose());
+  }
+  heldOut.dispose();
+  classifier.model.dispose();
+  const code = { trainingCodeVersion: kit.trainingCodeVersion() };
+  return { ...meta(started, code), spec, runs };
+}
+
+async function main() {
+  const name = process.argv[2];
+  const spec = RECORDS[name];
+  if (spec === undefined)
+    throw new Error(
+      `no recorded experiment ${JSON.stringify(name)}; use one of ${Object.keys(RECORDS).join(", ")}`,
+    );
+  const cacheDir = option("cache", undefined);
+  const out = path.resolve(option("out", path.join(root, "records", `${name}.json`)));
+  const every = Number(option("every", "30"));
+  await kit.backendReady();
+  const started = Date.now();
+  const record =
+    spec.kind === "gan"
+      ? await recordGan(spec, cacheDir, every, started)
+      : await recordRing(spec, cacheDir, every, started);
+  writeRecord(out, record);
   console.log(
     `[record] ${name} written to ${path.relative(root, out)} after ${minutes(record.seconds)}`,
   );

@@ -221,6 +221,14 @@ export {
 } from "./measure/failures";
 export {
   AUTHORS_READING,
+  compareSides,
+  judgeUpdateClaim,
+  replicatedComparison,
+  runFails,
+  runTrains,
+  UPDATE_CLAIM_RULE,
+  type DigitReading,
+  type SideComparison,
   judgeGridObservations,
   judgeRingClaim,
   replicatedVerdict,
@@ -302,6 +310,14 @@ export {
   type TrainingJob,
 } from "./experiments/background";
 export { loadRingRecord, type RingRecord } from "./experiments/records";
+export {
+  loadGanRecord,
+  readGanRun,
+  type GanRecord,
+  type GanRecordJob,
+  type GanRecordRun,
+  type GanRecordSpec,
+} from "./experiments/ganrecords";
 export {
   lastRingExperimentSteps,
   runRingExperiment,

@@ -8,6 +8,11 @@ import { after, describe, it } from "node:test";
 import { tf } from "../lib/core/backend";
 import { deviation, digitsDrawn, mean, median } from "../lib/core/stats";
 import {
+  compareSides,
+  judgeUpdateClaim,
+  replicatedComparison,
+  runFails,
+  runTrains,
   AUTHORS_READING,
   judgeGridObservations,
   SOURCE_POST_READING,
@@ -23,7 +28,8 @@ import { buildMlpGenerator } from "../lib/nets/mlp";
 import { maxOutputGap } from "../lib/nets/summary";
 import { saveFigure } from "../lib/notebook/output";
 import { DEFAULT_CACHE_DIR } from "../lib/store/cache";
-import { GRID_PROTOCOL } from "../lib/experiments/protocols";
+import { COMPARE_PROTOCOL, GRID_PROTOCOL } from "../lib/experiments/protocols";
+import { ganRecordJobs } from "../lib/experiments/ganrecords";
 import {
   loadRingRecord,
   makeRingRecord,
@@ -227,6 +233,53 @@ describe("the grid's rules (judgeGridObservations)", () => {
     assert.throws(
       () => judgeGridObservations(() => [], SOURCE_POST_READING),
       /runs of both objectives|a cell has no runs/,
+    );
+  });
+});
+
+describe("notebook 08's rules for several seeds (judgeUpdateClaim, compareSides)", () => {
+  const trains = { confident: 0.4, counts: [100, 100, 100, 100, 100, 100, 100, 100, 100, 100] };
+  const fails = { confident: 0.5, counts: [980, 20, 0, 0, 0, 0, 0, 0, 0, 0] };
+  const between = { confident: 0.1, counts: trains.counts };
+  it("reads a run as training or failing by the confident share and the digits drawn", () => {
+    assert.deepEqual([runTrains(trains), runFails(trains)], [true, false]);
+    assert.deepEqual([runTrains(fails), runFails(fails)], [false, true], "one digit: fails");
+    assert.deepEqual([runTrains(between), runFails(between)], [false, false]);
+  });
+  it("judges the claim by most runs of each scheme", () => {
+    const four = (r: typeof trains) => [r, r, r, r];
+    assert.equal(judgeUpdateClaim(four(fails), four(trains)), "reproduced");
+    assert.equal(judgeUpdateClaim([fails, fails, fails, trains], four(trains)), "reproduced");
+    assert.equal(judgeUpdateClaim(four(trains), four(trains)), "not reproduced");
+    assert.equal(judgeUpdateClaim([fails, fails, trains, trains], four(trains)), "unclear");
+    assert.throws(() => judgeUpdateClaim([], [trains]), /runs of both schemes/);
+  });
+  it("calls a side ahead when it wins 3/4 of the cross pairs, ties counting half", () => {
+    assert.equal(compareSides([5, 6, 7, 8], [1, 2, 3, 4]), "first ahead");
+    assert.equal(compareSides([1, 2], [3, 4]), "second ahead");
+    // 4, 3 against 3.5, 1: wins 1 + 1 + 0 + 1 = 3 of 4.
+    assert.equal(compareSides([4, 3], [3.5, 1]), "first ahead");
+    // 3, 2 against 3, 1: wins 0.5 + 1 + 0 + 1 = 2.5 of 4.
+    assert.equal(compareSides([3, 2], [3, 1]), "within the spread");
+    assert.equal(replicatedComparison(["first ahead", "first ahead"]), "first ahead");
+    assert.equal(replicatedComparison(["first ahead", "within the spread"]), "unclear");
+  });
+  it("replicates notebook 08's runs: 4 seeds per design, twice, on fresh seeds", () => {
+    const jobs = ganRecordJobs(COMPARE_PROTOCOL);
+    assert.equal(jobs.length, 2 * (4 * 4 + 2 * 4));
+    assert.equal(new Set(jobs.map((j) => j.job.name)).size, jobs.length, "names are distinct");
+    const seedsOf = (r: number) =>
+      COMPARE_PROTOCOL.replications[r].jobs.flatMap((j) => [
+        (j.job.generator.args as { seed: number }).seed,
+        j.job.gan.seed,
+        j.job.batches.seed,
+      ]);
+    const [first, second] = [seedsOf(0), seedsOf(1)];
+    assert.equal(first.filter((s) => second.includes(s)).length, 0, "no seed shared");
+    const few = jobs.filter((j) => j.reading === "digits");
+    assert.deepEqual(
+      [...new Set(few.map((j) => `${j.design.objective} ${j.design.update}`))].sort(),
+      ["BCE one", "BCE two", "LS one", "LS two"],
     );
   });
 });

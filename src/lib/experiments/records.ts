@@ -99,7 +99,14 @@ export interface RecordMeta {
     memoryGib: number;
     onednnMaxCpuIsa: string | null;
   };
-  code: { commit: string; uncommitted: boolean; ringCodeVersion: string; tfjs: string };
+  /** The commit, and the hash of the code that trained: the ring's or the GAN jobs'. */
+  code: {
+    commit: string;
+    uncommitted: boolean;
+    ringCodeVersion?: string;
+    trainingCodeVersion?: string;
+    tfjs: string;
+  };
   command: string;
 }
 

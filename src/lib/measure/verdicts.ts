@@ -157,3 +157,92 @@ export function judgeGridObservations(cells: GridCells, reading: GridReading): V
     ),
   ];
 }
+
+/** A GAN on MNIST as the digit classifier reads its samples: confident share and digit counts. */
+export interface DigitReading {
+  /** Share of the samples the classifier reads with top probability ≥ 0.9. */
+  confident: number;
+  /** Samples read as each digit 0–9. */
+  counts: ArrayLike<number>;
+}
+
+/**
+ * The rule for source post 000's claim on updating D (notebook 08: "summing the real and fake
+ * costs into one update fails; two updates train"), written before the record that judges it
+ * with several seeds (08-compare). A run **trains** when the classifier is confident about at
+ * least 20 % of its samples and reads at least 8 digits among them (each ≥ 2 %); it **fails** when
+ * it is confident about fewer than 5 % or reads at most 3 digits. These are notebook 08's
+ * thresholds, where the rule was first written for two seeds a side.
+ */
+export const UPDATE_CLAIM_RULE = {
+  trainsConfident: 0.2,
+  trainsDigits: 8,
+  failsConfident: 0.05,
+  failsDigits: 3,
+  /** Share of a side's runs that "most" means. */
+  most: 0.75,
+  /** `compareSides`: the share of cross pairs one side must win to be ahead. */
+  ahead: 0.75,
+} as const;
+
+/** Whether a run trains by UPDATE_CLAIM_RULE. */
+export function runTrains(r: DigitReading): boolean {
+  const { trainsConfident, trainsDigits } = UPDATE_CLAIM_RULE;
+  return r.confident >= trainsConfident && digitsDrawn(r.counts) >= trainsDigits;
+}
+
+/** Whether a run fails by UPDATE_CLAIM_RULE. */
+export function runFails(r: DigitReading): boolean {
+  const { failsConfident, failsDigits } = UPDATE_CLAIM_RULE;
+  return r.confident < failsConfident || digitsDrawn(r.counts) <= failsDigits;
+}
+
+/**
+ * One replication's verdict on source post 000's claim: **reproduced** when most runs with one
+ * summed update fail and most with two updates train; **not reproduced** when most runs with one
+ * summed update train; else **unclear**.
+ */
+export function judgeUpdateClaim(summed: DigitReading[], separate: DigitReading[]): Verdict {
+  if (summed.length === 0 || separate.length === 0)
+    throw new Error(
+      `judgeUpdateClaim needs runs of both schemes, got ${summed.length} and ${separate.length}`,
+    );
+  const share = (runs: DigitReading[], test: (r: DigitReading) => boolean) =>
+    runs.filter(test).length / runs.length;
+  const { most } = UPDATE_CLAIM_RULE;
+  return verdict(
+    share(summed, runFails) >= most && share(separate, runTrains) >= most,
+    share(summed, runTrains) >= most,
+  );
+}
+
+/** What `compareSides` concludes about two sides' scores. */
+export type SideComparison = "first ahead" | "second ahead" | "within the spread";
+
+/**
+ * Compares two sides' scores (higher is better) by the share of cross pairs (a run of one side
+ * against a run of the other) that each side wins, ties counting half: a side is **ahead** when it
+ * wins at least UPDATE_CLAIM_RULE.ahead (3/4) of the pairs, else the difference is **within the
+ * spread**. (With two runs a side that is three of the four pairs; notebook 08's first rule,
+ * written for two, asked for all four.)
+ */
+export function compareSides(first: readonly number[], second: readonly number[]): SideComparison {
+  if (first.length === 0 || second.length === 0)
+    throw new Error(
+      `compareSides needs scores on both sides, got ${first.length} and ${second.length}`,
+    );
+  let wins = 0;
+  for (const a of first) for (const b of second) wins += a > b ? 1 : a === b ? 0.5 : 0;
+  const share = wins / (first.length * second.length);
+  if (share >= UPDATE_CLAIM_RULE.ahead) return "first ahead";
+  if (1 - share >= UPDATE_CLAIM_RULE.ahead) return "second ahead";
+  return "within the spread";
+}
+
+/** A comparison decided on replications: theirs when all agree, else "unclear". */
+export function replicatedComparison(
+  comparisons: readonly SideComparison[],
+): SideComparison | "unclear" {
+  if (comparisons.length === 0) throw new Error("replicatedComparison needs at least one");
+  return comparisons.every((c) => c === comparisons[0]) ? comparisons[0] : "unclear";
+}
