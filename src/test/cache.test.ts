@@ -5,6 +5,7 @@ import path from "node:path";
 import { describe, it } from "node:test";
 
 import { cacheEntryPath, writeCacheEntry } from "../lib/store/cache";
+import { roundingPath, simdClass } from "../lib/core/cpu";
 
 describe("cache entries", () => {
   it("are keyed by their parts in canonical JSON: key order does not matter, any value does", () => {
@@ -12,6 +13,26 @@ describe("cache entries", () => {
     assert.equal(cacheEntryPath("/c", "run", [{ y: [2, 3], x: 1 }, "tensorflow"]), a);
     assert.notEqual(cacheEntryPath("/c", "run", [{ x: 1, y: [2, 3] }, "wasm"]), a);
     assert.match(a, /^\/c\/run-[0-9a-f]{12}$/);
+  });
+
+  it("name the rounding path they were made on: another CPU class or ONEDNN_MAX_CPU_ISA is another key", () => {
+    const flags = (f: string) => `processor\t: 0\nflags\t\t: fpu sse2 ${f}\n`;
+    assert.equal(simdClass(flags("avx2 avx512f avx512bw")), "AVX-512");
+    assert.equal(simdClass(flags("avx avx2 fma")), "AVX2");
+    assert.equal(simdClass(flags("avx")), "no AVX2");
+    assert.equal(simdClass(""), "unknown");
+    const before = process.env.ONEDNN_MAX_CPU_ISA;
+    try {
+      delete process.env.ONEDNN_MAX_CPU_ISA;
+      const own = cacheEntryPath("/c", "run", [{ steps: 3 }]);
+      assert.equal(roundingPath(), simdClass());
+      process.env.ONEDNN_MAX_CPU_ISA = "AVX2";
+      assert.equal(roundingPath(), `${simdClass()}, ONEDNN_MAX_CPU_ISA=AVX2`);
+      assert.notEqual(cacheEntryPath("/c", "run", [{ steps: 3 }]), own);
+    } finally {
+      if (before === undefined) delete process.env.ONEDNN_MAX_CPU_ISA;
+      else process.env.ONEDNN_MAX_CPU_ISA = before;
+    }
   });
 
   it("are written whole or not at all", async () => {

@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
+import { roundingPath } from "../core/cpu";
 import { tf } from "../core/backend";
 import { loadModelFiles, saveModelFiles } from "./files";
 import { codeVersion } from "./codeversion";
@@ -77,10 +78,14 @@ export function trainingCodeVersion(root?: string): string {
 
 /**
  * The folder `<cacheDir>/<name>-<key>` of a cache entry, where the key hashes `parts` (settings,
- * architectures, backend, code version, …) as canonical JSON: object keys in any order give the same key.
+ * architectures, backend, code version, …) and this process's rounding path (`roundingPath`) as
+ * canonical JSON: object keys in any order give the same key.
  */
 export function cacheEntryPath(cacheDir: string, name: string, parts: unknown[]): string {
-  const key = createHash("sha256").update(canonicalJson(parts)).digest("hex").slice(0, 12);
+  // The rounding path too: a result made with other kernels (another CPU class, or oneDNN held
+  // to one) is another result, and must not be served here.
+  const keyed = [...parts, roundingPath()];
+  const key = createHash("sha256").update(canonicalJson(keyed)).digest("hex").slice(0, 12);
   return path.join(cacheDir, `${name}-${key}`);
 }
 
