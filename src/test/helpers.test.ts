@@ -284,6 +284,17 @@ describe("notebook 08's rules for several seeds (judgeUpdateClaim, compareSides)
   });
 });
 
+describe("the committed records", () => {
+  it("were made by the protocols gan-kit holds now (07-grid, 08-compare)", () => {
+    for (const spec of [GRID_PROTOCOL, COMPARE_PROTOCOL]) {
+      const record = JSON.parse(
+        fs.readFileSync(path.join(RECORDS_DIR, `${spec.name}.json`), "utf8"),
+      );
+      assert.deepEqual(record.spec, JSON.parse(JSON.stringify(spec)), spec.name);
+    }
+  });
+});
+
 describe("recorded experiments with rows (07-grid)", () => {
   it("trains every row in every replication on the same seeds, and records which is which", () => {
     const jobs = recordJobs(GRID_PROTOCOL, "/tmp/x");

@@ -177,6 +177,15 @@ export const TINY_PROTOCOL: RingRecordSpec = {
 const N08 = { latentSize: 100, batchSize: 64, steps: 300, learningRate: 1e-3, seed: 808 };
 const fewChannels = { g: 32, d: 16 };
 
+/** Notebook 08's `game`: its step size and β₁, an objective, an update of D, a seed from block b. */
+const n08Game = (objective: typeof LEAST_SQUARES, update: typeof SUMMED_UPDATE, b: number) => ({
+  objective: objective.spec,
+  discriminatorUpdate: update,
+  learningRate: N08.learningRate,
+  beta1: 0.5,
+  seed: b + 15,
+});
+
 /** One of 08's few-class runs (its `fewJob`), on replication base seed `base`, seed index s. */
 function fewJob(
   base: number,
@@ -204,13 +213,7 @@ function fewJob(
         builder: "buildLsganDiscriminator",
         args: { channels: fewChannels.d, seed: b + 10 },
       },
-      gan: {
-        objective: objective.spec,
-        discriminatorUpdate: update,
-        learningRate: N08.learningRate,
-        beta1: 0.5,
-        seed: b + 15,
-      },
+      gan: n08Game(objective, update, b),
       data: { layout: "image", seed: base },
       batches: { batchSize: N08.batchSize, seed: b + 16 },
       steps: N08.steps,
@@ -241,13 +244,7 @@ function manyJob(base: number, r: number, encoding: "linear" | "one-hot", s: num
         builder: "buildConditionalLsganDiscriminator",
         args: { ...args, seed: b + 10 },
       },
-      gan: {
-        objective: LEAST_SQUARES.spec,
-        discriminatorUpdate: SUMMED_UPDATE,
-        learningRate: N08.learningRate,
-        beta1: 0.5,
-        seed: b + 15,
-      },
+      gan: n08Game(LEAST_SQUARES, SUMMED_UPDATE, b),
       data: { source: "two-digit numbers", seed: base },
       batches: { batchSize: N08.batchSize, seed: b + 16 },
       steps: N08.steps,
