@@ -224,7 +224,7 @@ export async function runRingExperiment(args: RingExperimentArgs): Promise<RingE
     const drawn = average === null ? null : average.apply(checkNoise);
     try {
       const samples = sampleStacked(gan.generator, checkNoise);
-      const averaged = (drawn?.arraySync() as number[][][] | undefined) ?? undefined;
+      const averaged = drawn?.arraySync() as number[][][] | undefined;
       scoreRingRuns(runs, { ring, step, samples, averaged, reference, keepPoints, failureRules });
     } finally {
       drawn?.dispose();

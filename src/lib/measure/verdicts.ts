@@ -64,6 +64,12 @@ export function ringRunLearned(run: RingRunAtCheck): boolean {
   return digitsDrawn(run.nearest) === modes && run.highQualityShare >= RING_CLAIM_RULE.sharpAtLeast;
 }
 
+/** The share of `runs` for which `test` holds; `what` names the runs in the error when there are none. */
+function shareOf<T>(runs: readonly T[], test: (r: T) => boolean, what: string): number {
+  if (runs.length === 0) throw new Error(`${what} has no runs`);
+  return runs.filter(test).length / runs.length;
+}
+
 /**
  * One replication's verdict on the ring claim, from each objective's runs at the final check:
  * **reproduced** when most GAN runs collapsed and most LSGAN runs learned the mixture; **not
@@ -75,13 +81,11 @@ export function judgeRingClaim(gan: RingRunAtCheck[], lsgan: RingRunAtCheck[]): 
     throw new Error(
       `judgeRingClaim needs runs of both objectives, got ${gan.length} and ${lsgan.length}`,
     );
-  const share = (runs: RingRunAtCheck[], test: (r: RingRunAtCheck) => boolean) =>
-    runs.filter(test).length / runs.length;
   const { most, few } = RING_CLAIM_RULE;
-  const ganCollapsed = share(gan, ringRunCollapsed);
+  const ganCollapsed = shareOf(gan, ringRunCollapsed, "GAN");
   return verdict(
-    ganCollapsed >= most && share(lsgan, ringRunLearned) >= most,
-    ganCollapsed <= few || share(lsgan, ringRunCollapsed) >= ganCollapsed,
+    ganCollapsed >= most && shareOf(lsgan, ringRunLearned, "LSGAN") >= most,
+    ganCollapsed <= few || shareOf(lsgan, ringRunCollapsed, "LSGAN") >= ganCollapsed,
   );
 }
 
@@ -125,10 +129,8 @@ export const AUTHORS_READING: GridReading = { bnG: "D", bnGD: "none" };
  *    L(GAN, Adam) ≥ L(GAN, RMSProp) or C(GAN, RMSProp) ≥ C(GAN, Adam).
  */
 export function judgeGridObservations(cells: GridCells, reading: GridReading): Verdict[] {
-  const share = (runs: RingRunAtCheck[], test: (r: RingRunAtCheck) => boolean) => {
-    if (runs.length === 0) throw new Error("judgeGridObservations: a cell has no runs");
-    return runs.filter(test).length / runs.length;
-  };
+  const share = (runs: RingRunAtCheck[], test: (r: RingRunAtCheck) => boolean) =>
+    shareOf(runs, test, "judgeGridObservations: a cell");
   const C = (runs: RingRunAtCheck[]) => share(runs, ringRunCollapsed);
   const L = (runs: RingRunAtCheck[]) => share(runs, ringRunLearned);
   const { most, few } = RING_CLAIM_RULE;
@@ -207,12 +209,11 @@ export function judgeUpdateClaim(summed: DigitReading[], separate: DigitReading[
     throw new Error(
       `judgeUpdateClaim needs runs of both schemes, got ${summed.length} and ${separate.length}`,
     );
-  const share = (runs: DigitReading[], test: (r: DigitReading) => boolean) =>
-    runs.filter(test).length / runs.length;
   const { most } = UPDATE_CLAIM_RULE;
   return verdict(
-    share(summed, runFails) >= most && share(separate, runTrains) >= most,
-    share(summed, runTrains) >= most,
+    shareOf(summed, runFails, "one update") >= most &&
+      shareOf(separate, runTrains, "two updates") >= most,
+    shareOf(summed, runTrains, "one update") >= most,
   );
 }
 
