@@ -17,7 +17,7 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(import.meta.url);
 const kit = require("gan-kit");
 const { recordJobs, makeRingRecord } = require("gan-kit/dist/lib/experiments/records.js");
-const { RECORDS } = require("gan-kit/dist/lib/experiments/protocols.js");
+const { RECORDS } = require("gan-kit/dist/lib/protocols/records.js");
 const { ganRecordJobs, readGanRun } = require("gan-kit/dist/lib/experiments/ganrecords.js");
 const { ringCodeVersion } = require("gan-kit/dist/lib/experiments/ringexperiment.js");
 

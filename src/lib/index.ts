@@ -297,12 +297,20 @@ export {
 
 // experiments/: trainings as data, run here or in background processes; notebook 07's experiment.
 export {
+  changeJob,
   runGanJob,
   type CachedTraining,
+  type GanJobChange,
   type GanJob,
   type TrainedGanJob,
 } from "./experiments/jobs";
-export { runRingJob, type RingJob, type RingJobGroup } from "./experiments/ringjob";
+export {
+  describeRingJob,
+  runRingJob,
+  type DescribeRingJobArgs,
+  type RingJob,
+  type RingJobGroup,
+} from "./experiments/ringjob";
 export {
   startBackgroundTraining,
   type BackgroundTraining,
@@ -327,3 +335,11 @@ export {
   type RingRun,
   type RingSettings,
 } from "./experiments/ringexperiment";
+
+// protocols/: the notebooks' trainings and the recorded experiments, as data.
+export {
+  describeFewClassJob,
+  describeManyClassJob,
+  type DescribeFewClassJobArgs,
+  type DescribeManyClassJobArgs,
+} from "./protocols/digits";

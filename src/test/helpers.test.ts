@@ -28,7 +28,8 @@ import { buildMlpGenerator } from "../lib/nets/mlp";
 import { maxOutputGap } from "../lib/nets/summary";
 import { saveFigure } from "../lib/notebook/output";
 import { DEFAULT_CACHE_DIR } from "../lib/store/cache";
-import { COMPARE_PROTOCOL, GRID_PROTOCOL } from "../lib/experiments/protocols";
+import { COMPARE_PROTOCOL } from "../lib/protocols/digits";
+import { GRID_PROTOCOL } from "../lib/protocols/ring";
 import { ganRecordJobs } from "../lib/experiments/ganrecords";
 import {
   loadRingRecord,

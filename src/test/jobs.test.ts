@@ -6,6 +6,7 @@ import { describe, it } from "node:test";
 
 import {
   buildModel,
+  changeJob,
   createOptimizer,
   LEAST_SQUARES,
   NON_SATURATING,
@@ -56,6 +57,20 @@ describe("GAN jobs", () => {
       () => buildModel({ builder: "buildResNet", args: {} } as never),
       /unknown builder "buildResNet"/,
     );
+  });
+
+  it("change in one thing at a time: a new name, the game merged field by field, a repeated name refused", () => {
+    const base = tinyJob("/tmp/unused", "base");
+    const ls = changeJob(base, { name: "ls", gan: { objective: LEAST_SQUARES.spec } });
+    assert.deepEqual(ls, {
+      ...base,
+      name: "ls",
+      gan: { ...base.gan, objective: LEAST_SQUARES.spec },
+    });
+    assert.equal(base.gan.objective, undefined, "the job changed from is left as it was");
+    const longer = changeJob(ls, { name: "longer", steps: 60 });
+    assert.deepEqual([longer.steps, longer.gan], [60, ls.gan]);
+    assert.throws(() => changeJob(base, { name: "base", steps: 60 }), /new name, not "base"/);
   });
 
   it("train once, then load the same weights, averaged weights and history from the cache", async () => {

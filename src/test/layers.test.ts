@@ -15,6 +15,7 @@ const FLOORS: readonly string[][] = [
   ["measure", "theory"],
   ["notebook"],
   ["experiments"],
+  ["protocols"],
 ];
 
 const LIB = path.resolve(__dirname, "..", "..", "lib");

@@ -39,6 +39,22 @@ export interface GanJob {
   averageDecay?: number;
 }
 
+/** What `changeJob` changes: a new name, and any fields, the game's field by field. */
+export type GanJobChange = { name: string } & Partial<Omit<GanJob, "name" | "gan">> & {
+    gan?: Partial<GanJob["gan"]>;
+  };
+
+/**
+ * `job` with the changes in `change` (a new name always: the name keys the cache), for runs that
+ * differ from another in one thing: `changeJob(run3, { name: "04-lsgan", gan: { objective } })`.
+ * The game is merged field by field; every other field given replaces the job's.
+ */
+export function changeJob(job: GanJob, change: GanJobChange): GanJob {
+  if (change.name === job.name)
+    throw new Error(`changeJob: the changed job needs a new name, not ${JSON.stringify(job.name)}`);
+  return { ...job, ...change, gan: { ...job.gan, ...change.gan } };
+}
+
 /** A finished job: its networks (with the cached or trained weights) and its record. */
 export interface TrainedGanJob extends CachedTraining {
   generator: tf.LayersModel;

@@ -1,7 +1,7 @@
 // Recorded experiments: what does not fit a notebook's 5-minute budget runs once, by one command
 // (`npm run record -- <name>`), in background processes that keep checkpoints, and leaves a
 // committed JSON record that the notebook loads and judges. This module holds what a record is:
-// its spec, the jobs it trains, and the record it leaves; the experiments are in protocols.ts.
+// its spec, the jobs it trains, and the record it leaves; the experiments are in ../protocols/.
 import fs from "node:fs";
 import path from "node:path";
 
@@ -9,7 +9,7 @@ import type { RingMixtureArgs } from "../data/ring";
 import type { ModelSpec } from "../nets/specs";
 import type { PlayerUpdates } from "../train/stackedgan";
 import type { RingExperiment, RingRun, RingSettings } from "./ringexperiment";
-import type { RingJob, RingJobGroup } from "./ringjob";
+import { describeRingJob, type RingJob, type RingJobGroup } from "./ringjob";
 
 /** A ring experiment trained on fresh seeds in several replications, all of it data. */
 export interface RingRecordSpec {
@@ -45,10 +45,6 @@ export interface RingRecordRow {
   discriminator: ModelSpec;
 }
 
-/** `spec` with `args.seed` set to `seed`. */
-const seeded = (spec: ModelSpec, seed: number): ModelSpec =>
-  ({ ...spec, args: { ...spec.args, seed } }) as ModelSpec;
-
 /** A row's name as part of a file name ("G and D" → "g-and-d"). */
 const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
 
@@ -66,25 +62,20 @@ export function recordParts(
  * data/). Every row of a replication uses the same seeds: rows differ only in their networks.
  */
 export function recordJobs(spec: RingRecordSpec, cacheDir?: string): RingJob[] {
-  return recordParts(spec).map(({ baseSeed: base, row }) => {
-    const i = spec.replications.indexOf(base);
-    const [generator, discriminator] =
-      row === undefined ? [spec.generator, spec.discriminator] : [row.generator, row.discriminator];
-    return {
-      kind: "ring",
-      name: `${spec.name}-r${i + 1}${row === undefined ? "" : `-${slug(row.name)}`}`,
+  return recordParts(spec).map(({ baseSeed: base, row }) =>
+    describeRingJob({
+      name: `${spec.name}-r${spec.replications.indexOf(base) + 1}${row === undefined ? "" : `-${slug(row.name)}`}`,
       cacheDir,
       ring: spec.ring,
-      generators: Array.from({ length: spec.seeds }, (_, s) => seeded(generator, base + s)),
-      discriminators: Array.from({ length: spec.seeds }, (_, s) =>
-        seeded(discriminator, base + 100 + s),
-      ),
+      generator: row?.generator ?? spec.generator,
+      discriminator: row?.discriminator ?? spec.discriminator,
       groups: spec.groups,
       settings: { ...spec.settings, seed: base },
+      seeds: spec.seeds,
       updates: spec.updates,
       checkpointEvery: spec.checkpointEvery,
-    };
-  });
+    }),
+  );
 }
 
 /** Where and with what a record was made. */

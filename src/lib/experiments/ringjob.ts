@@ -36,6 +36,40 @@ export interface RingJob {
   checkpointEvery?: number;
 }
 
+/** `spec` with `args.seed` set to `seed`. */
+export const seedSpec = (spec: ModelSpec, seed: number): ModelSpec =>
+  ({ ...spec, args: { ...spec.args, seed } }) as ModelSpec;
+
+/** `describeRingJob`'s arguments: a ring job with one pair of networks given once for all seeds. */
+export interface DescribeRingJobArgs {
+  name: string;
+  ring: RingMixtureArgs;
+  /** The networks of every seed; `args.seed` is replaced by each seed's own. */
+  generator: ModelSpec;
+  discriminator: ModelSpec;
+  groups: RingJobGroup[];
+  settings: RingSettings;
+  /** How many seeds: G of seed s is seeded with settings.seed + s, D with settings.seed + 100 + s. */
+  seeds: number;
+  updates?: PlayerUpdates;
+  checkpointEvery?: number;
+  cacheDir?: string;
+}
+
+/** A ring job of `seeds` seeds, each with its own G and D built from the same specs. */
+export function describeRingJob(args: DescribeRingJobArgs): RingJob {
+  const { generator, discriminator, seeds, settings, ...rest } = args;
+  const each = (spec: ModelSpec, offset: number) =>
+    Array.from({ length: seeds }, (_, s) => seedSpec(spec, settings.seed + offset + s));
+  return {
+    kind: "ring",
+    ...rest,
+    settings,
+    generators: each(generator, 0),
+    discriminators: each(discriminator, 100),
+  };
+}
+
 /**
  * Runs a ring job in this process (or loads it from the cache when it ran before, here or in
  * another process): builds its networks and optimisers from their specs, runs

@@ -1,13 +1,11 @@
-// The recorded experiments (`npm run record -- <name>`), as data: the LSGAN authors' ring protocol,
-// notebook 07's BatchNorm × optimiser grid, notebook 08's comparisons replicated, and a
-// seconds-long one for the record command's tests.
+// Notebook 07's ring experiments as data: the LSGAN authors' ring protocol and the notebook's
+// BatchNorm × optimiser grid (both recorded, `npm run record -- <name>`), and a seconds-long record
+// for the record command's tests.
 import { AUTHORS_RING } from "../data/ring";
 import { LEAST_SQUARES, NON_SATURATING } from "../train/losses";
 import { ALTERNATING_UPDATES, SIMULTANEOUS_UPDATES } from "../train/stackedgan";
-import { SEPARATE_UPDATES, SUMMED_UPDATE } from "../train/gan";
-import type { GanRecordJob, GanRecordSpec } from "./ganrecords";
-import type { RingJobGroup } from "./ringjob";
-import type { RingRecordRow, RingRecordSpec } from "./records";
+import type { RingJobGroup } from "../experiments/ringjob";
+import type { RingRecordRow, RingRecordSpec } from "../experiments/records";
 
 const authorsAdam = (learningRate: number) =>
   ({ rule: "adam", args: { learningRate, beta1: 0.5, epsilon: 1e-8 } }) as const;
@@ -171,117 +169,4 @@ export const TINY_PROTOCOL: RingRecordSpec = {
   seeds: 2,
   checkpointEvery: 10,
   pointsAt: [60],
-};
-
-/** Notebook 08's settings, which its comparisons' record keeps. */
-const N08 = { latentSize: 100, batchSize: 64, steps: 300, learningRate: 1e-3, seed: 808 };
-const fewChannels = { g: 32, d: 16 };
-
-/** Notebook 08's `game`: its step size and β₁, an objective, an update of D, a seed from block b. */
-const n08Game = (objective: typeof LEAST_SQUARES, update: typeof SUMMED_UPDATE, b: number) => ({
-  objective: objective.spec,
-  discriminatorUpdate: update,
-  learningRate: N08.learningRate,
-  beta1: 0.5,
-  seed: b + 15,
-});
-
-/** One of 08's few-class runs (its `fewJob`), on replication base seed `base`, seed index s. */
-function fewJob(
-  base: number,
-  r: number,
-  objective: typeof LEAST_SQUARES,
-  update: typeof SUMMED_UPDATE,
-  s: number,
-): GanRecordJob {
-  const b = base + 20 * s;
-  const [short, how] = [
-    objective === LEAST_SQUARES ? "LS" : "BCE",
-    update === SUMMED_UPDATE ? "one" : "two",
-  ];
-  return {
-    design: { objective: short, update: how },
-    seed: s,
-    reading: "digits",
-    job: {
-      name: `08-compare-r${r}-few-${short}-${how}-seed-${s}`,
-      generator: {
-        builder: "buildLsganGenerator",
-        args: { latentSize: N08.latentSize, channels: fewChannels.g, seed: b },
-      },
-      discriminator: {
-        builder: "buildLsganDiscriminator",
-        args: { channels: fewChannels.d, seed: b + 10 },
-      },
-      gan: n08Game(objective, update, b),
-      data: { layout: "image", seed: base },
-      batches: { batchSize: N08.batchSize, seed: b + 16 },
-      steps: N08.steps,
-    },
-  };
-}
-
-/** One of 08's many-class runs (its `manyJob`): 100 two-digit classes, a linear map or one-hot. */
-function manyJob(base: number, r: number, encoding: "linear" | "one-hot", s: number): GanRecordJob {
-  const b = base + 100 + 20 * s;
-  const args = {
-    numClasses: 100,
-    labelEncoding: encoding,
-    labelSize: encoding === "linear" ? 32 : 100,
-    channels: 32,
-  };
-  return {
-    design: { encoding },
-    seed: s,
-    reading: "numbers",
-    job: {
-      name: `08-compare-r${r}-many-${encoding}-seed-${s}`,
-      generator: {
-        builder: "buildConditionalLsganGenerator",
-        args: { ...args, latentSize: N08.latentSize, seed: b },
-      },
-      discriminator: {
-        builder: "buildConditionalLsganDiscriminator",
-        args: { ...args, seed: b + 10 },
-      },
-      gan: n08Game(LEAST_SQUARES, SUMMED_UPDATE, b),
-      data: { source: "two-digit numbers", seed: base },
-      batches: { batchSize: N08.batchSize, seed: b + 16 },
-      steps: N08.steps,
-    },
-  };
-}
-
-/**
- * Notebook 08's comparisons, replicated: its few-class LSGAN with least squares and with
- * cross-entropy, each with one summed update of D and with two; its many-class LSGAN with the
- * linear map and with one-hot labels; notebook 08's settings (300 steps of 64, Adam 1e-3, β₁ 0.5),
- * 4 seeds per design, in two replications on fresh seeds (data shuffled by each base seed).
- */
-export const COMPARE_PROTOCOL: GanRecordSpec = {
-  kind: "gan",
-  name: "08-compare",
-  description: "notebook 08: its comparisons on 4 seeds per design, twice",
-  replications: [10808, 20808].map((base, i) => ({
-    baseSeed: base,
-    jobs: [
-      ...[SUMMED_UPDATE, SEPARATE_UPDATES].flatMap((update) =>
-        [LEAST_SQUARES, NON_SATURATING].flatMap((objective) =>
-          [0, 1, 2, 3].map((s) => fewJob(base, i + 1, objective, update, s)),
-        ),
-      ),
-      ...(["linear", "one-hot"] as const).flatMap((encoding) =>
-        [0, 1, 2, 3].map((s) => manyJob(base, i + 1, encoding, s)),
-      ),
-    ],
-  })),
-  reading: { samples: 1000, latentSize: N08.latentSize, noiseSeed: N08.seed + 300, perNumber: 20 },
-};
-
-/** The recorded experiments, by the name `npm run record -- <name>` takes. */
-export const RECORDS: Readonly<Record<string, RingRecordSpec | GanRecordSpec>> = {
-  [AUTHORS_PROTOCOL.name]: AUTHORS_PROTOCOL,
-  [GRID_PROTOCOL.name]: GRID_PROTOCOL,
-  [COMPARE_PROTOCOL.name]: COMPARE_PROTOCOL,
-  [TINY_PROTOCOL.name]: TINY_PROTOCOL,
 };
