@@ -84,3 +84,25 @@ def test_markdown_math_has_no_doubled_backslashes(path):
     found = [(i, span[:80]) for i, cell in enumerate(nb["cells"]) if cell["cell_type"] == "markdown"
              for span in doubled_backslashes_in_math("".join(cell["source"]))]
     assert found == [], f"math with a doubled backslash (cell, span): {found}"
+
+
+# Words a writer leaves for later: none may reach a reader.
+PLACEHOLDER = re.compile(r"\b(WRITE FROM OUTPUT|TODO|TBD|FIXME|XXX)\b|\?\?\?")
+
+
+def test_the_placeholder_check_catches_a_left_note():
+    assert PLACEHOLDER.search("WRITE FROM OUTPUT: main speed")
+    assert PLACEHOLDER.search("the rate is ??? per step")
+    assert not PLACEHOLDER.search("the regular GAN covered 4 modes by step 1,500")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_cell_holds_a_placeholder(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    left = [
+        f"cell {i}: {m.group(0)}"
+        for i, cell in enumerate(nb["cells"])
+        for m in [PLACEHOLDER.search("".join(cell["source"]))]
+        if m
+    ]
+    assert left == [], f"{path.name} holds placeholders: {left}"
