@@ -46,4 +46,4 @@ def test_an_unknown_experiment_is_named_with_the_known_ones(tmp_path):
     result = subprocess.run(["node", str(ROOT / "scripts" / "record.mjs"), "07-nothing"], env=ENV,
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
-    assert 'no recorded experiment "07-nothing"; use one of 07-authors, 07-grid, 08-compare, tiny' in result.stderr
+    assert 'no recorded experiment "07-nothing"; use one of 07-authors, 07-main, 07-grid, 08-compare, tiny' in result.stderr

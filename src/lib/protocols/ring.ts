@@ -138,6 +138,35 @@ export const GRID_PROTOCOL: RingRecordSpec = {
   pointsAt: [],
 };
 
+/**
+ * Notebook 07's main experiment replicated on fresh seeds: the regular GAN and LSGAN, both with
+ * Adam (5e-3 for G, 5e-4 for D, β₁ 0.5), no BatchNorm, its ring (radius 2, σ 0.02), batch 128,
+ * 4,000 alternating steps, checks every 250 steps on 2,500 samples; 6 seeds per objective, as in
+ * the notebook, in two replications beside the notebook's own run (base seed 707).
+ */
+export const MAIN_PROTOCOL: RingRecordSpec = {
+  name: "07-main",
+  description: "notebook 07: its main experiment on fresh seeds, twice",
+  ring: GRID_PROTOCOL.ring,
+  generator: gridRow("none", false, false).generator,
+  discriminator: gridRow("none", false, false).discriminator,
+  groups: [gridGroup("GAN", NON_SATURATING, gridAdam), gridGroup("LSGAN", LEAST_SQUARES, gridAdam)],
+  updates: ALTERNATING_UPDATES,
+  settings: {
+    steps: 4000,
+    batchSize: 128,
+    latentSize: 256,
+    seed: 1,
+    checkEvery: 250,
+    checkSamples: 2500,
+    recordEvery: 25,
+  },
+  seeds: 6,
+  replications: [7707, 8707],
+  checkpointEvery: 1000,
+  pointsAt: [],
+};
+
 /** The same experiment shrunk to seconds, for the record command's own tests. */
 export const TINY_PROTOCOL: RingRecordSpec = {
   ...AUTHORS_PROTOCOL,
