@@ -29,7 +29,7 @@ import { maxOutputGap } from "../lib/nets/summary";
 import { saveFigure } from "../lib/notebook/output";
 import { DEFAULT_CACHE_DIR } from "../lib/store/cache";
 import { COMPARE_PROTOCOL } from "../lib/protocols/digits";
-import { GRID_PROTOCOL } from "../lib/protocols/ring";
+import { GRID_PROTOCOL, MAIN_PROTOCOL } from "../lib/protocols/ring";
 import { ganRecordJobs } from "../lib/experiments/ganrecords";
 import {
   loadRingRecord,
@@ -286,8 +286,8 @@ describe("notebook 08's rules for several seeds (judgeUpdateClaim, compareSides)
 });
 
 describe("the committed records", () => {
-  it("were made by the protocols gan-kit holds now (07-grid, 08-compare)", () => {
-    for (const spec of [GRID_PROTOCOL, COMPARE_PROTOCOL]) {
+  it("were made by the protocols gan-kit holds now (07-main, 07-grid, 08-compare)", () => {
+    for (const spec of [MAIN_PROTOCOL, GRID_PROTOCOL, COMPARE_PROTOCOL]) {
       const record = JSON.parse(
         fs.readFileSync(path.join(RECORDS_DIR, `${spec.name}.json`), "utf8"),
       );
