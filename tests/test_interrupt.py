@@ -140,7 +140,7 @@ def test_notebook_07_ring_experiment_stops_and_a_rerun_starts_again(kernel):
     assert status == "error", status
     assert "stopped at step" in stderr and "    at " not in stderr, stderr
     # The job was made from the settings: make it again, 7 steps, and rerun the training cell.
-    _, job_cell = cells_up_to("07-lsgan-stability.ipynb", "const mainJob = ringJob(")
+    _, job_cell = cells_up_to("07-lsgan-stability.ipynb", "const mainJob = describeRingJob(")
     assert kernel.run("settings.steps = 7;")[0] == "ok"
     assert kernel.run(job_cell)[0] == "ok"
     status, printed = kernel.run(cell)
