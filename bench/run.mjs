@@ -9,7 +9,8 @@
 // Also: the machine's FP32 sgemm throughput, each model's achieved GFLOP/s as a share of it, the
 // native TensorFlow ops of one step (calls and time), kernel start + helper import time, and
 // memory after 1,000 steps; and the same steps on the wasm fallback backend (in a child process
-// with GAN_BACKEND=wasm). Prints a table and writes the same figures to bench/latest.json.
+// with GAN_BACKEND=wasm). Prints a table and writes the same figures to bench/latest.json
+// (bench/latest-avx2.json on the AVX2 class: `npm run bench:avx2` holds oneDNN and PyTorch to AVX2).
 //
 // `node bench/run.mjs --smoke` (or BENCH_SMOKE=1) checks the script itself in seconds: warm-up 1,
 // 2 repeats of 2 steps per model, no wasm child, memory test or kernel start, written to
@@ -27,6 +28,8 @@ import { performance } from "node:perf_hooks";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 
+import { computeClass } from "../scripts/cpu.mjs";
+
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const kit = require("gan-kit");
@@ -35,7 +38,19 @@ const { followTensors } = require("gan-kit/dist/lib/core/tracking.js");
 const { tf } = kit;
 
 const SMOKE = process.argv.includes("--smoke") || process.env.BENCH_SMOKE === "1";
-const OUTPUT = path.join("bench", SMOKE ? "smoke.json" : "latest.json");
+// Each CPU class keeps its own record (scripts/cpu.mjs): AVX-512 in latest.json, AVX2 (a CPU
+// without AVX-512, or oneDNN held to AVX2 by ONEDNN_MAX_CPU_ISA) in latest-avx2.json.
+const CLASS = computeClass();
+const OUTPUT = path.join(
+  "bench",
+  SMOKE ? "smoke.json" : CLASS === "avx512" ? "latest.json" : "latest-avx2.json",
+);
+// PyTorch held to the same class as TensorFlow: its own kernels by ATEN_CPU_CAPABILITY, MKL's by
+// MKL_ENABLE_INSTRUCTIONS (its bundled oneDNN reads ONEDNN_MAX_CPU_ISA itself).
+const TORCH_ENV =
+  CLASS === "avx2" && process.env.ONEDNN_MAX_CPU_ISA
+    ? { ATEN_CPU_CAPABILITY: "avx2", MKL_ENABLE_INSTRUCTIONS: "AVX2", ...process.env }
+    : process.env;
 
 const LATENT = 96;
 /** Per model: warm-up steps, timed repeats (each alternated with a PyTorch repeat), steps per repeat. */
@@ -479,6 +494,7 @@ class TorchChild {
       [path.join(root, "bench", "torch_step.py"), JSON.stringify(names)],
       {
         stdio: ["pipe", "pipe", "pipe"],
+        env: TORCH_ENV,
       },
     );
     this.process.stderr.setEncoding("utf8");
@@ -604,6 +620,7 @@ async function main() {
               .join(" ")}`
           : ""
       })` +
+      `; computing as ${CLASS}${process.env.ONEDNN_MAX_CPU_ISA ? ` (ONEDNN_MAX_CPU_ISA=${process.env.ONEDNN_MAX_CPU_ISA})` : ""}` +
       `; load average ${loadAtStart.map((x) => x.toFixed(2)).join(" ")}` +
       `${SMOKE ? "; SMOKE run: tiny plan, no wasm / memory / kernel start, written to bench/smoke.json" : ""}`,
   );
@@ -683,6 +700,9 @@ async function main() {
       cores: os.cpus().length,
       ...machine,
       memory_gib: Math.round(os.totalmem() / 2 ** 30),
+      // The class timed: "avx512", or "avx2" (no AVX-512, or oneDNN held to AVX2 on an AVX-512 CPU).
+      compute_class: CLASS,
+      onednn_max_cpu_isa: process.env.ONEDNN_MAX_CPU_ISA ?? null,
       // 1-, 5- and 15-minute load averages: other work on a shared machine skews the timings.
       load_average: { start: loadAtStart, end: os.loadavg() },
     },

@@ -12,7 +12,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { simdClass } from "./cpu.mjs";
+import { computeClass } from "./cpu.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const readmePath = path.join(root, "README.md");
@@ -26,10 +26,6 @@ const CLASSES = {
   avx512: { file: "series.json", block: "series-table" },
   avx2: { file: "series-avx2.json", block: "series-avx2-table" },
 };
-function thisClass() {
-  const held = (process.env.ONEDNN_MAX_CPU_ISA ?? "").toUpperCase();
-  return simdClass() === "AVX-512" && !["AVX2", "AVX", "SSE41"].includes(held) ? "avx512" : "avx2";
-}
 const recordOf = (cls) => path.join(root, "bench", CLASSES[cls].file);
 const markers = (cls) => [
   `<!-- ${CLASSES[cls].block}:start (generated from bench/${CLASSES[cls].file} by npm run series) -->`,
@@ -89,7 +85,7 @@ function main() {
     Object.keys(CLASSES).forEach((cls) => fs.existsSync(recordOf(cls)) && writeTable(cls));
     return 0;
   }
-  const cls = thisClass();
+  const cls = computeClass();
   const recordPath = recordOf(cls);
   const setup = runTimed(process.execPath, [path.join(root, "scripts", "setup.mjs")]);
   if (setup.status !== 0) return setup.status;
