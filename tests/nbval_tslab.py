@@ -16,6 +16,7 @@ import time
 from collections import defaultdict
 
 import nbformat
+import pytest
 
 import nbval
 from nbval import kernel as nbval_kernel
@@ -67,7 +68,7 @@ def _stderr_text(outputs):
     return "".join(o.get("text", "") for o in outputs or [] if o.get("output_type") == "stream" and o.get("name") == "stderr")
 
 
-def _runtest(self):
+def _check_cell(self):
     kernel = self.parent.kernel
     kernel.last_reply = None
     comparison_error = None
@@ -83,6 +84,14 @@ def _runtest(self):
         self.raise_cell_error(f"Cell {what} in the tslab kernel", "\n" + (stderr.strip() or "(no message)"))
     if comparison_error is not None:
         raise comparison_error
+
+
+def _runtest(self):
+    try:
+        _check_cell(self)
+    except (Exception, pytest.fail.Exception):
+        self.parent.first_pass_failed = True  # the rerun item below then has nothing to compare with
+        raise
 
 
 nbval_plugin.IPyNbCell.runtest = _runtest
@@ -101,7 +110,76 @@ def _collect(self):
         options = defaultdict(bool, {"check": False})
         yield nbval_plugin.IPyNbCell.from_parent(
             self, name="tensor leak check", cell_num=len(items), cell=cell, options=options)
+        yield RerunItem.from_parent(self, name=RERUN_ITEM, first_pass=items)
 
 
 nbval_plugin.IPyNbFile.collect = _collect
+
+# "Run All" again: after the first pass (the cells above, compared with the stored outputs) and the
+# leak check, every code cell runs once more in the same kernel. The second pass must raise no
+# error, print what the first printed in every compared cell, leave as many tensors alive as the
+# first, and free the first pass's tensors in the notebook's startNotebook() cell (which says how
+# many). This was tests/test_rerun.py's check, which ran every notebook twice in a kernel of its own.
+RERUN_ITEM = "rerun in the same kernel"
+COUNT_TENSORS = 'import { tf as tfCount } from "gan-kit";\nconsole.log(tfCount.memory().numTensors);'
+
+
+def _stdout_text(outputs):
+    return "".join(o.get("text", "") for o in outputs or [] if o.get("output_type") == "stream" and o.get("name") == "stdout")
+
+
+class RerunItem(pytest.Item):
+    def __init__(self, *, first_pass, **kwargs):
+        super().__init__(**kwargs)
+        self.first_pass = first_pass
+
+    def run_source(self, source):
+        """Runs `source` in the notebook's kernel; returns the reply status, stdout and stderr."""
+        kernel = self.parent.kernel
+        msg_id = kernel.execute_cell_input(source, allow_stdin=False)
+        reply = kernel.await_reply(msg_id, timeout=self.config.option.nbval_cell_timeout)
+        streams = {"stdout": [], "stderr": []}
+        while True:
+            msg = self.parent.get_kernel_message(timeout=60)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                break
+            if msg["msg_type"] == "stream":
+                streams[msg["content"]["name"]].append(msg["content"]["text"])
+        if reply.get("status") == "error":
+            time.sleep(TSLAB_ERROR_PAUSE_S)
+        return reply.get("status"), "".join(streams["stdout"]), "".join(streams["stderr"])
+
+    def run_checked(self, source, what):
+        status, out, err = self.run_source(source)
+        if status != "ok" or err:
+            pytest.fail(f"{what} failed on the second run:\n{(err or out)[-2000:]}", pytrace=False)
+        return out
+
+    def runtest(self):
+        if getattr(self.parent, "first_pass_failed", False):
+            pytest.skip("the first pass failed")
+        alive_first = int(self.run_checked(COUNT_TENSORS, "counting tensors"))
+        second = [self.run_checked(item.cell.source, item.name) for item in self.first_pass]
+        alive_second = int(self.run_checked(COUNT_TENSORS, "counting tensors"))
+        assert alive_second == alive_first, (
+            f"tensors alive grew from {alive_first} after the first pass to {alive_second} after the second")
+        self.run_checked(LEAK_CHECK_SOURCE, "the tensor leak check")
+        start = next((i for i, item in enumerate(self.first_pass) if "startNotebook()" in item.cell.source), None)
+        if start is not None and alive_first > 0:
+            assert f"freed {alive_first} tensors" in second[start], second[start]
+        elif start is not None:  # a notebook that disposes all it made leaves nothing to free
+            assert "freed" not in second[start], second[start]
+        for i, item in enumerate(self.first_pass):
+            compared = "nbval-ignore-output" not in item.cell.metadata.get("tags", [])
+            if compared and i != start:
+                first = _stdout_text(getattr(item, "test_outputs", None))
+                # processed as nbval processed the first pass's streams (\r and \b applied)
+                node = nbformat.NotebookNode(output_type="stream", name="stdout", text=second[i])
+                again = _stdout_text(nbval_plugin.coalesce_streams([node]))
+                assert again == first, f"{item.name} printed otherwise the second time"
+
+    def reportinfo(self):
+        return self.path, None, f"{self.parent.name}::{RERUN_ITEM}"
 

@@ -27,8 +27,10 @@ def test_broken_fixture_fails_cell_by_cell(tmp_path):
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-3000:]
     outcome = [(name, message is None) for name, message in cases.items()]
     # The cells run in order: good, throws, type error, good (after an error), wrong stored output;
-    # then the tensor leak check, which passes (nothing here makes tensors).
-    assert [passed for _, passed in outcome] == [True, False, False, True, False, True], outcome
+    # then the tensor leak check, which passes (nothing here makes tensors), and the rerun, which
+    # is skipped because the first pass failed.
+    assert [passed for _, passed in outcome] == [True, False, False, True, False, True, True], outcome
+    assert outcome[-1][0] == "rerun in the same kernel", outcome
     messages = list(cases.values())
     assert "deliberately broken cell" in messages[1]
     assert "raised an error" in messages[1]
@@ -45,7 +47,7 @@ def test_nbval_fails_a_notebook_that_leaks_tensors(tmp_path):
     )
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-3000:]
     cases = {case.get("name"): case.find("failure") for case in ET.parse(report).getroot().iter("testcase")}
-    assert list(cases) == ["Cell 0", "Cell 1", "Cell 2", "tensor leak check"], list(cases)
+    assert list(cases) == ["Cell 0", "Cell 1", "Cell 2", "tensor leak check", "rerun in the same kernel"], list(cases)
     assert all(cases[name] is None for name in ["Cell 0", "Cell 1", "Cell 2"])
     failure = cases["tensor leak check"]
     assert failure is not None and "5 tensor(s) leaked" in (failure.get("message", "") + (failure.text or ""))
