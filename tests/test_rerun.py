@@ -6,26 +6,13 @@ free the first pass's tensors in `startNotebook()`. `npm run test:notebooks` run
 notebook; here it must fail on a notebook that keeps its first run.
 """
 
-import os
-import pathlib
-import subprocess
-import sys
-import xml.etree.ElementTree as ET
-
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "tests" / "fixtures" / "rerun-unsafe.ipynb"
+from nbval_fixture import run_nbval_on
 
 
 def test_the_rerun_item_fails_on_a_notebook_that_keeps_its_first_run(tmp_path):
-    report = tmp_path / "report.xml"
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval-lax", str(FIXTURE), f"--junitxml={report}", "-p", "no:cacheprovider"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600, env={**os.environ, "GAN_QUICK": "1"},
-    )
+    result, cases = run_nbval_on("rerun-unsafe.ipynb", tmp_path, "--nbval-lax", env={"GAN_QUICK": "1"})
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-3000:]
-    cases = {case.get("name"): case.find("failure") for case in ET.parse(report).getroot().iter("testcase")}
     assert list(cases)[-2:] == ["tensor leak check", "rerun in the same kernel"], list(cases)
     assert all(failure is None for name, failure in cases.items() if name != "rerun in the same kernel")
     failure = cases["rerun in the same kernel"]
-    text = failure.get("message", "") + (failure.text or "")
-    assert "tensors alive grew from 1 after the first pass to 2 after the second" in text, text
+    assert "tensors alive grew from 1 after the first pass to 2 after the second" in failure, failure
